@@ -1,0 +1,273 @@
+"""The adventure socket (DESIGN §5-6): thin. It checks who is asking, parses each
+message, calls a service or the writer, renders the shared partials and sends them.
+
+Streamed pieces come straight from this process's writer (`writing_piece`); the end of
+a chapter, titles and pictures arrive as group events from whichever process made
+them, and are rendered from the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from adventures import extras, limits, pages, protocol, services, storyteller, telemetry, visitors, writing
+from adventures.forms import FeedbackForm
+from adventures.models import Adventure, AdventureStatus
+
+logger = logging.getLogger(__name__)
+
+PLAY = "adventures/play.html"
+REFUSED = 4403
+
+CHOICE_MESSAGES = {
+    services.ChoiceOutcome.ALREADY_CHOSEN: "Your choice is already on its way: the story carries on from it.",
+    services.ChoiceOutcome.STALE: "That part of the story is already behind you.",
+    services.ChoiceOutcome.UNKNOWN_CHOICE: "That is not one of the choices in this chapter.",
+}
+
+
+def render(partial: str, **context: Any) -> str:
+    return render_to_string(f"{PLAY}#{partial}", context).strip()
+
+
+class AdventureConsumer(AsyncWebsocketConsumer):
+    adventure_id: str
+    meta: pages.AdventureMeta
+    visitor: str | None
+    showing: int | None = None  # the chapter number on the player's screen
+    group: str | None = None
+    poller: asyncio.Task[None] | None = None
+
+    # --- Connecting --------------------------------------------------------------
+
+    async def connect(self) -> None:
+        self.adventure_id = str(self.scope["url_route"]["kwargs"]["adventure_id"])
+        await self.accept()
+        meta = await database_sync_to_async(self._load_owned)()
+        if meta is None:
+            await self.close(code=REFUSED)
+            return
+        self.meta = meta
+        self.group = writing.group_name(self.adventure_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._show_state()
+
+    def _load_owned(self) -> pages.AdventureMeta | None:
+        self.visitor = visitors.visitor_of_session(self.scope.get("session"))
+        user = self.scope.get("user")
+        adventure = (
+            Adventure.objects.owned_by(visitor=self.visitor, user=user)
+            .with_content()
+            .filter(pk=self.adventure_id)
+            .first()
+        )
+        return pages.AdventureMeta.of(adventure) if adventure is not None else None
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            writing.stop_watching(self.adventure_id, self)
+        if self.poller is not None:
+            self.poller.cancel()
+
+    # --- Showing the state --------------------------------------------------------
+
+    def _state(self) -> tuple[str, int | None, Adventure, list[Any]]:
+        """The current chapter, progress and status as fragments; and the chapter due."""
+        adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
+        chapters = list(adventure.chapters.order_by("number"))
+        due = storyteller.next_chapter_number(adventure, chapters)
+        if due is not None or not chapters:
+            return "", due, adventure, chapters
+        html = self._written_fragments(adventure, chapters[-1], chapters[:-1])
+        return html, None, adventure, chapters
+
+    def _written_fragments(self, adventure: Adventure, chapter: Any, chapters_before: list[Any]) -> str:
+        finished = adventure.status == AdventureStatus.COMPLETED
+        self.showing = chapter.number
+        user = self.scope.get("user")
+        feedback = pages.feedback(
+            chapter_number=chapter.number,
+            already_given=services.feedback_given(visitor=self.visitor, user=user),
+            signed_in=bool(user and user.is_authenticated),
+        )
+        return (
+            render("chapter", chapter=pages.chapter_view(self.meta, adventure, chapter), meta=self.meta)
+            + render("progress", progress=pages.progress(self.meta, chapter.number, finished=finished))
+            + render("status", status=pages.status("finished" if finished else ""), meta=self.meta)
+            + render("story-so-far", story_chapters=chapters_before)
+            + render("feedback", feedback=feedback, meta=self.meta)
+        )
+
+    async def _send_written(self, html: str, chapters: list[Any]) -> None:
+        await self.send(text_data=html)
+        last = chapters[-1]
+        await telemetry.arecord_chapter_viewed(
+            adventure_id=self.adventure_id, chapter_number=last.number, chapter_kind=last.kind
+        )
+
+    async def _show_state(self) -> None:
+        html, due, adventure, chapters = await database_sync_to_async(self._state)()
+        if html:
+            await self._send_written(html, chapters)
+        if due is not None:
+            await self._continue_writing(due)
+        elif chapters:
+            await extras.request_missing(self.adventure_id, chapters[-1:], adventure.agency_options)
+
+    async def _continue_writing(self, due: int) -> None:
+        if await writing.attach_if_writing(self.adventure_id, self):
+            return
+        if await writing.being_written_elsewhere(self.adventure_id):
+            await self.writing_elsewhere(due)
+            return
+        if not await limits.achapter_allowed(visitor=self.visitor or self.adventure_id):
+            telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
+            await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"], retry=True)
+            return
+        await writing.ensure_writing(self.adventure_id, self)
+
+    async def _send_status(self, kind: str, message: str = "", *, retry: bool = False) -> None:
+        await self.send(text_data=render("status", status=pages.status(kind, message, retry=retry), meta=self.meta))
+
+    # --- Watching the writer (called by adventures.writing) -----------------------
+
+    async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None:
+        self.showing = number
+        await self.send(
+            text_data=render("chapter", chapter=pages.writing_view(self.meta, number, pieces), meta=self.meta)
+            + render("progress", progress=pages.progress(self.meta, number))
+            + render("status", status=pages.status("writing"), meta=self.meta)
+        )
+
+    async def writing_piece(self, number: int, text: str) -> None:
+        await self.send(text_data=f'<div id="chapter-text" hx-swap-oob="beforeend">{escape(text)}</div>')
+
+    async def writing_elsewhere(self, due: int | None = None) -> None:
+        """Another process holds the pen: say so, and take over if it lets go."""
+        if due is not None:
+            self.showing = due
+            await self.send(
+                text_data=render("chapter", chapter=pages.writing_view(self.meta, due), meta=self.meta)
+                + render("progress", progress=pages.progress(self.meta, due))
+            )
+        await self._send_status("elsewhere")
+        if self.poller is None or self.poller.done():
+            self.poller = asyncio.get_running_loop().create_task(self._wait_for_other_writer())
+
+    async def _wait_for_other_writer(self) -> None:
+        # The other process's lock lives in the cache, which has no way to notify us.
+        while await writing.being_written_elsewhere(self.adventure_id):  # noqa: ASYNC110
+            await asyncio.sleep(max(0.5, settings.STORYWEB_WRITING_LOCK_SECONDS / 4))
+        await self._show_state()
+
+    async def writing_not_due(self) -> None:
+        await self._show_state()
+
+    # --- Group events --------------------------------------------------------------
+
+    async def adventure_chapter_ready(self, event: dict[str, Any]) -> None:
+        if self.poller is not None:
+            self.poller.cancel()
+        html, _, _, chapters = await database_sync_to_async(self._state)()
+        if html:
+            await self._send_written(html, chapters)
+
+    async def adventure_chapter_failed(self, event: dict[str, Any]) -> None:
+        reason = event.get("reason", "unavailable")
+        await self._send_status("error", writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"]), retry=True)
+
+    async def adventure_chapter_updated(self, event: dict[str, Any]) -> None:
+        if event.get("number") != self.showing:
+            return
+
+        def fragment() -> str:
+            adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
+            chapter = adventure.chapters.get(number=event["number"])
+            view = pages.chapter_view(self.meta, adventure, chapter)
+            return render("chapter-title" if event.get("part") == "title" else "chapter-image", chapter=view)
+
+        await self.send(text_data=await database_sync_to_async(fragment)())
+
+    async def adventure_agency_picture_ready(self, event: dict[str, Any]) -> None:
+        if self.showing != 1:
+            return
+
+        def fragment() -> str:
+            adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
+            chapter = adventure.chapters.filter(number=1).first()
+            if chapter is None or chapter.chosen_choice:
+                return ""
+            view = pages.chapter_view(self.meta, adventure, chapter)
+            choice = view.choices[int(event["index"]) - 1]
+            return render("agency-image", choice=choice)
+
+        html = await database_sync_to_async(fragment)()
+        if html:
+            await self.send(text_data=html)
+
+    # --- Messages from the browser ---------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            message = protocol.parse(text_data, bytes_data)
+        except protocol.BadMessage as error:
+            await self._send_status("error", str(error))
+            return
+        await getattr(self, f"_handle_{message.action}")(message)
+
+    async def _handle_choose(self, message: protocol.Message) -> None:
+        if not await limits.achapter_allowed(visitor=self.visitor or self.adventure_id):
+            telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
+            await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"])
+            return
+        result = await database_sync_to_async(services.chapter_record_choice)(
+            adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
+        )
+        if result.recorded:
+            await writing.ensure_writing(self.adventure_id, self)
+            return
+        await self._send_status("notice", CHOICE_MESSAGES[result.outcome])
+
+    async def _handle_resume(self, message: protocol.Message) -> None:
+        await self._show_state()
+
+    async def _handle_retry(self, message: protocol.Message) -> None:
+        await self._show_state()
+
+    async def _handle_feedback(self, message: protocol.Message) -> None:
+        def give() -> str:
+            user = self.scope.get("user")
+            signed_in = bool(user and user.is_authenticated)
+            form = FeedbackForm(dict(message.fields))
+            if not form.is_valid():
+                box = {"state": "ask", "ask_contact": not signed_in, "error": next(iter(form.errors.values()))[0]}
+                return render("feedback", feedback=box, meta=self.meta)
+            # Said once already: thank them again and store nothing.
+            with contextlib.suppress(services.FeedbackAlreadyGiven):
+                services.feedback_give(
+                    visitor=self.visitor or "",
+                    user=user,
+                    adventure_id=self.adventure_id,
+                    chapter_number=self.showing,
+                    **form.cleaned_data,
+                )
+            return render("feedback", feedback={"state": "thanks"}, meta=self.meta)
+
+        await self.send(text_data=await database_sync_to_async(give)())
+
+    async def _handle_summary(self, message: protocol.Message) -> None:
+        def fragment() -> str:
+            chapters = list(Adventure.objects.get(pk=self.adventure_id).chapters.order_by("number"))
+            return render("story-so-far", story_chapters=[c for c in chapters if c.number != self.showing])
+
+        await self.send(text_data=await database_sync_to_async(fragment)())

@@ -1,0 +1,162 @@
+"""What comes after a chapter, off the critical path: its title and summary, the
+character visuals, its picture; and in chapter 1 the three agency pictures.
+
+All of it runs as background tasks that outlive the socket, saves through services,
+and announces the result on the adventure's group. A page that finds something
+missing asks for it again (`request_missing`); a lock in the cache makes sure the same
+piece is never made twice at the same time, across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+
+from adventures import background, images, services, storyteller, telemetry
+from adventures.llm import get_provider
+from adventures.llm.base import AgencyOption, ChapterBrief, SceneRequest
+from adventures.models import Chapter, ImageStatus
+
+logger = logging.getLogger(__name__)
+
+LOCK_SECONDS = 120
+
+
+async def _announce(adventure_id: Any, event_type: str, **payload: Any) -> None:
+    from adventures.writing import group_name
+
+    await get_channel_layer().group_send(group_name(adventure_id), {"type": event_type, **payload})
+
+
+async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` unless another task (here or in another process) is doing it."""
+    if not await cache.aadd(f"extras:{key}", 1, timeout=LOCK_SECONDS):
+        return
+    try:
+        await work()
+    finally:
+        await cache.adelete(f"extras:{key}")
+
+
+# --- Title, summary, visuals -----------------------------------------------------------
+
+
+async def title_and_summary(chapter_id: int, brief: ChapterBrief, text: str) -> None:
+    async def work() -> None:
+        result = await get_provider().title_and_summary(brief, text)
+        await database_sync_to_async(services.chapter_set_title_summary)(
+            chapter_id=chapter_id, title=result.title, summary=result.summary
+        )
+        await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="title")
+
+    await _once(f"title:{chapter_id}", work)
+
+
+async def character_visuals(brief: ChapterBrief, text: str) -> None:
+    visuals = await get_provider().character_visuals(brief, text, dict(brief.character_visuals))
+    await database_sync_to_async(services.character_visuals_save)(adventure_id=brief.adventure_id, visuals=visuals)
+
+
+# --- Pictures ------------------------------------------------------------------------
+
+
+async def chapter_picture(chapter_id: int, brief: ChapterBrief, text: str) -> None:
+    async def work() -> None:
+        began = time.monotonic()
+        outcome = "ok"
+        try:
+            async with images.in_flight_limit(), asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
+                picture = await get_provider().chapter_picture(SceneRequest(brief=brief, chapter_text=text))
+                stored = await images.store(f"adventures/{brief.adventure_id}/chapter-{brief.number}", picture)
+            await database_sync_to_async(services.chapter_picture_save)(
+                chapter_id=chapter_id, name=stored.name, alt=picture.alt, width=stored.width, height=stored.height
+            )
+        except Exception as error:
+            outcome = "timeout" if isinstance(error, TimeoutError) else "error"
+            logger.warning("picture for chapter %s of %s failed: %r", brief.number, brief.adventure_id, error)
+            await database_sync_to_async(services.chapter_picture_failed)(chapter_id=chapter_id)
+        telemetry.record(
+            "image_generated",
+            adventure_id=brief.adventure_id,
+            chapter_number=brief.number,
+            chapter_kind=brief.kind,
+            duration_ms=(time.monotonic() - began) * 1000,
+            outcome=outcome,
+            purpose="chapter",
+        )
+        await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="image")
+
+    await _once(f"picture:{chapter_id}", work)
+
+
+async def agency_picture(brief: ChapterBrief, option: AgencyOption, index: int) -> None:
+    async def work() -> None:
+        began = time.monotonic()
+        outcome = "ok"
+        try:
+            async with images.in_flight_limit(), asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
+                picture = await get_provider().agency_picture(brief, option)
+                stored = await images.store(f"adventures/{brief.adventure_id}/agency-{index}", picture)
+            await database_sync_to_async(services.agency_picture_save)(
+                adventure_id=brief.adventure_id, option_id=option.id, name=stored.name, alt=picture.alt
+            )
+        except Exception as error:
+            outcome = "timeout" if isinstance(error, TimeoutError) else "error"
+            logger.warning("agency picture %s of %s failed: %r", index, brief.adventure_id, error)
+        telemetry.record(
+            "image_generated",
+            adventure_id=brief.adventure_id,
+            chapter_number=1,
+            duration_ms=(time.monotonic() - began) * 1000,
+            outcome=outcome,
+            purpose="agency",
+        )
+        if outcome == "ok":
+            await _announce(brief.adventure_id, "adventure.agency_picture_ready", index=index)
+
+    await _once(f"agency:{brief.adventure_id}:{option.id}", work)
+
+
+# --- Starting the work -----------------------------------------------------------------
+
+
+def start_agency_pictures(brief: ChapterBrief) -> None:
+    """Chapter 1: the three option pictures, in parallel with the streaming text."""
+    for index, option in enumerate(brief.agency_options, start=1):
+        background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{brief.adventure_id}:{index}")
+
+
+def start_after_chapter(chapter_id: int, brief: ChapterBrief, text: str) -> None:
+    """After a chapter is saved: picture, title and summary, visuals, side by side."""
+    background.spawn(chapter_picture(chapter_id, brief, text), name=f"picture:{chapter_id}")
+    background.spawn(title_and_summary(chapter_id, brief, text), name=f"title:{chapter_id}")
+    background.spawn(character_visuals(brief, text), name=f"visuals:{chapter_id}")
+
+
+async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_options: list[dict[str, Any]]) -> None:
+    """Ask again for whatever a rendered page found missing: a picture that never
+    arrived (still pending, nobody making it), a title or summary, an agency picture."""
+    for chapter in chapters:
+        needs_picture = chapter.image_status == ImageStatus.PENDING and not background.running(f"picture:{chapter.pk}")
+        needs_title = not chapter.title and not background.running(f"title:{chapter.pk}")
+        if not (needs_picture or needs_title):
+            continue
+        brief, _ = await database_sync_to_async(storyteller.brief_for_written_chapter)(adventure_id, chapter.number)
+        if needs_picture:
+            background.spawn(chapter_picture(chapter.pk, brief, chapter.text), name=f"picture:{chapter.pk}")
+        if needs_title:
+            background.spawn(title_and_summary(chapter.pk, brief, chapter.text), name=f"title:{chapter.pk}")
+    missing_agency = [o for o in agency_options if not o.get("image")]
+    if missing_agency and chapters and not chapters[0].chosen_choice and not background.running("agency-picture:"):
+        brief, _ = await database_sync_to_async(storyteller.brief_for_written_chapter)(adventure_id, 1)
+        for index, option in enumerate(brief.agency_options, start=1):
+            if not agency_options[index - 1].get("image"):
+                background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{adventure_id}:{index}")

@@ -1,0 +1,62 @@
+"""Forms of the game: starting an adventure, giving feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from adventures import plan
+from adventures.models import Difficulty, FeedbackRating, LessonTopic, StoryWorld
+
+
+class AdventureStartForm(forms.Form):
+    world = forms.ModelChoiceField(
+        queryset=StoryWorld.objects.active(),
+        to_field_name="slug",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a world for your story.", "invalid_choice": "That world does not exist."},
+    )
+    topic = forms.ModelChoiceField(
+        queryset=LessonTopic.objects.active(),
+        to_field_name="slug",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick something to learn about.", "invalid_choice": "That topic does not exist."},
+    )
+    difficulty = forms.ChoiceField(
+        choices=Difficulty.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how tricky the questions should be.",
+            "invalid_choice": "Choose standard or challenging.",
+        },
+    )
+    length = forms.TypedChoiceField(
+        choices=list(plan.LENGTH_LABELS.items()),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how long the adventure is.",
+            "invalid_choice": "Choose a short, classic or long adventure.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["difficulty"].initial = Difficulty.STANDARD
+        self.fields["length"].initial = plan.DEFAULT_LENGTH
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.ChoiceField(
+        choices=FeedbackRating.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Pick thumbs up or thumbs down.",
+            "invalid_choice": "Pick thumbs up or thumbs down.",
+        },
+    )
+    comment = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), strip=True)
+    contact = forms.CharField(required=False, max_length=200, strip=True)

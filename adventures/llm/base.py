@@ -1,0 +1,208 @@
+"""The provider interface: what a storyteller back end must do, and the plain data it
+gets and gives.
+
+The storyteller (adventures/storyteller.py) turns the database state into a
+`ChapterBrief`; a provider turns a brief into streamed prose and small results. Briefs
+are frozen dataclasses of plain values, so providers never touch the ORM and can be
+tested with hand-made briefs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class ProviderError(Exception):
+    """The provider could not do what was asked (after its own retries)."""
+
+
+class StoryLost(ProviderError):
+    """The stream broke after some text had reached the player: nothing may be saved,
+    the player is asked to try again."""
+
+
+class LimitReached(ProviderError):
+    """A cost limit (the daily cap on LLM calls) stops this call."""
+
+
+@dataclass(frozen=True)
+class Character:
+    name: str
+    role: str
+    look: str
+
+
+@dataclass(frozen=True)
+class PlotTwist:
+    summary: str
+    hint: str
+    build: str
+    reveal: str
+    resolution: str
+
+
+@dataclass(frozen=True)
+class WorldBrief:
+    slug: str
+    name: str
+    description: str
+    look: str
+    palette: dict[str, str]
+    characters: tuple[Character, ...]
+    # The whole lists, so a storyteller can travel beyond the drawn elements.
+    settings: tuple[str, ...] = ()
+    obstacles: tuple[str, ...] = ()
+    sights: tuple[str, ...] = ()
+    sounds: tuple[str, ...] = ()
+    smells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Elements:
+    """What was drawn from the world when the adventure started."""
+
+    quest: str
+    setting: str
+    theme: str
+    moral: str
+    plot_twist: PlotTwist
+    obstacle: str
+    sight: str
+    sound: str
+    smell: str
+    companion: Character  # the world character who travels with the hero
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AgencyOption:
+    id: str
+    name: str
+    visual: str
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    answer: str
+    wrong: tuple[str, str]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Answered:
+    """How the player answered the lesson just before this chapter."""
+
+    question: Question
+    chosen: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class PastChapter:
+    number: int
+    kind: str
+    title: str
+    summary: str
+    choice_made: str | None
+
+
+@dataclass(frozen=True)
+class ChapterBrief:
+    """Everything a provider needs to write chapter `number`."""
+
+    adventure_id: str
+    seed: int
+    number: int
+    length: int
+    kind: str  # plan.STORY / LESSON / REFLECT / CONCLUSION
+    phase: str  # plan.EXPOSITION / RISING / TRIALS / CLIMAX / RETURN
+    twist_stage: str | None  # None / "hint" / "build" / "reveal" / "resolution"
+    world: WorldBrief
+    elements: Elements
+    topic_name: str
+    protagonist_name: str
+    protagonist_look: str
+    agency_label: str  # "a magical item"
+    agency_prompt: str  # "Which magical item will travel with you?"
+    agency_options: tuple[AgencyOption, ...]  # the three offered at the end of chapter 1
+    agency: AgencyOption | None  # the one picked (None while writing chapter 1)
+    question: Question | None  # LESSON: the question to ask; REFLECT: the one revisited
+    answered: Answered | None  # set when the chapter before was a LESSON
+    # The text of the choice made at the end of the chapter before (an agency pick after
+    # chapter 1, a lesson answer after a LESSON, a path otherwise); None for chapter 1.
+    previous_choice: str | None
+    story_so_far: tuple[PastChapter, ...] = ()  # chapters 1 .. number-2, summarised
+    last_chapter_text: str = ""  # the full text of chapter number-1
+    character_visuals: tuple[tuple[str, str], ...] = ()  # (name, look) known so far
+
+    @property
+    def wants_choices(self) -> bool:
+        """Must the provider write the three choices? (Lessons use the question's
+        answers, chapter 1 the agency options, the conclusion has none.)"""
+        return self.kind in ("story", "reflect") and self.number > 1
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A piece of prose to show the player now."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterDone:
+    """The end of a stream: the whole prose, and the choices if the brief wanted them."""
+
+    text: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TitleSummary:
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    mime_type: str  # "image/svg+xml", "image/png", "image/webp", ...
+    alt: str
+
+
+@dataclass(frozen=True)
+class SceneRequest:
+    """What a chapter picture should show."""
+
+    brief: ChapterBrief
+    chapter_text: str
+    character_visuals: tuple[tuple[str, str], ...] = field(default=())
+
+
+class Provider(Protocol):
+    name: str
+
+    def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
+        """Yield TextPiece as prose becomes ready, then exactly one ChapterDone.
+
+        Raises StoryLost if it fails after a TextPiece was yielded, ProviderError if it
+        fails before (after its own quiet retries)."""
+        ...
+
+    async def title_and_summary(self, brief: ChapterBrief, text: str) -> TitleSummary: ...
+
+    async def character_visuals(self, brief: ChapterBrief, text: str, known: dict[str, str]) -> dict[str, str]:
+        """Updated 1-2 sentence looks of the protagonist and named characters."""
+        ...
+
+    async def chapter_picture(self, scene: SceneRequest) -> Picture: ...
+
+    async def agency_picture(self, brief: ChapterBrief, option: AgencyOption) -> Picture: ...

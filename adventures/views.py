@@ -1,0 +1,251 @@
+"""The game's pages. Every page works without JavaScript; only the live stream of a
+chapter needs it (without it, a choice is a plain form post that writes the chapter
+before the page comes back)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.static import serve
+
+from adventures import extras, limits, pages, services, storyteller, telemetry, visitors, writing
+from adventures.context_processors import TEXT_SIZES
+from adventures.forms import AdventureStartForm, FeedbackForm
+from adventures.models import Adventure, AdventureStatus
+
+
+def _owned(request: HttpRequest) -> Any:
+    return Adventure.objects.owned_by(visitor=visitors.visitor_id(request), user=request.user)
+
+
+def _get_owned(request: HttpRequest, adventure_id: Any) -> Adventure:
+    """The adventure if this visitor or user owns it; 404 otherwise (never 403: the page
+    does not confirm that someone else's adventure exists)."""
+    adventure = _owned(request).with_content().filter(pk=adventure_id).first()
+    if adventure is None:
+        raise Http404("No such adventure.")
+    return adventure
+
+
+def _home_context(request: HttpRequest, form: AdventureStartForm) -> dict[str, Any]:
+    return {
+        "form": form,
+        "worlds": list(form.fields["world"].queryset),
+        "topics": list(form.fields["topic"].queryset),
+        "in_progress": list(_owned(request).in_progress().with_content()[:3]),
+    }
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "adventures/home.html", _home_context(request, AdventureStartForm()))
+
+
+@require_http_methods(["GET", "POST"])
+def adventures(request: HttpRequest) -> HttpResponse:
+    """GET: the visitor's adventures. POST: start a new one."""
+    if request.method == "POST":
+        return _start(request)
+    owned = list(_owned(request).with_content().exclude(status=AdventureStatus.ABANDONED))
+    return render(request, "adventures/my_adventures.html", {"adventures": owned})
+
+
+def _start(request: HttpRequest) -> HttpResponse:
+    form = AdventureStartForm(request.POST)
+    if not form.is_valid():
+        return render(request, "adventures/home.html", _home_context(request, form), status=400)
+    visitor = visitors.visitor_id(request)
+    if not limits.adventure_start_allowed(visitor=visitor, ip=visitors.client_ip(request)):
+        telemetry.record("rate_limited", limit="adventures")
+        form.add_error(None, limits.FRIENDLY_MESSAGES["adventures"])
+        return render(request, "adventures/home.html", _home_context(request, form), status=429)
+    adventure = services.adventure_start(
+        visitor=visitor,
+        user=request.user,
+        world=form.cleaned_data["world"],
+        topic=form.cleaned_data["topic"],
+        difficulty=form.cleaned_data["difficulty"],
+        length=form.cleaned_data["length"],
+    )
+    return redirect("adventures:play", adventure.id)
+
+
+def _reader_context(request: HttpRequest, adventure_id: Any) -> tuple[dict[str, Any], Adventure, list[Any]]:
+    adventure = _get_owned(request, adventure_id)
+    chapters = list(adventure.chapters.order_by("number"))
+    meta = pages.AdventureMeta.of(adventure)
+    due = storyteller.next_chapter_number(adventure, chapters)
+    if due is not None:
+        chapter = pages.writing_view(meta, due)
+        status = pages.status("writing")
+        number = due
+    elif chapters:
+        chapter = pages.chapter_view(meta, adventure, chapters[-1])
+        telemetry.record_chapter_viewed(
+            adventure_id=adventure.id, chapter_number=chapters[-1].number, chapter_kind=chapters[-1].kind
+        )
+        finished = adventure.status == AdventureStatus.COMPLETED
+        status = pages.status("finished" if finished else "")
+        number = chapters[-1].number
+    else:  # abandoned before chapter 1 was written
+        raise Http404("This adventure has no chapters.")
+    context = {
+        "adventure": adventure,
+        "meta": meta,
+        "chapter": chapter,
+        "status": status,
+        "progress": pages.progress(meta, number, finished=adventure.status == AdventureStatus.COMPLETED),
+        "ws_url": f"/ws/adventures/{adventure.id}/",
+        "story_chapters": [c for c in chapters if c.number != number],
+        "feedback": pages.feedback(
+            chapter_number=len(chapters),
+            already_given=services.feedback_given(visitor=visitors.visitor_id(request), user=request.user),
+            signed_in=request.user.is_authenticated,
+        ),
+    }
+    return context, adventure, chapters
+
+
+@require_GET
+async def play(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    def build() -> tuple[HttpResponse, Adventure, list[Any]]:
+        context, adventure, chapters = _reader_context(request, adventure_id)
+        if adventure.status == AdventureStatus.ABANDONED:
+            messages.info(request, "That adventure was put away. Start a new one whenever you like!")
+            return redirect("adventures:list"), adventure, []
+        return render(request, "adventures/play.html", context), adventure, chapters
+
+    response, adventure, chapters = await sync_to_async(build)()
+    if chapters:
+        await extras.request_missing(adventure.id, chapters[-1:], adventure.agency_options)
+    return response
+
+
+@require_POST
+async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    """The no-JavaScript way to choose: record the choice, write the next chapter, and
+    come back to the reader. (With JavaScript the same buttons send over the socket.)"""
+
+    def record() -> tuple[Adventure, bool]:
+        adventure = _get_owned(request, adventure_id)
+        if not limits.chapter_allowed(visitor=visitors.visitor_id(request)):
+            telemetry.record("rate_limited", adventure_id=adventure.id, limit="chapters")
+            messages.info(request, limits.FRIENDLY_MESSAGES["chapters"])
+            return adventure, False
+        try:
+            number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
+        except ValueError:
+            number, choice = 0, ""
+        if number and choice:
+            result = services.chapter_record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
+            if not result.recorded:
+                messages.info(request, "That choice was already made, so the story carries on from where it is.")
+        return adventure, True
+
+    adventure, allowed = await sync_to_async(record)()
+    if allowed:
+        await writing.write_and_wait(adventure.id)
+    return HttpResponseRedirect(reverse("adventures:play", args=[adventure.id]) + "#chapter")
+
+
+@require_GET
+async def recap(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    def build() -> tuple[HttpResponse, Adventure, list[Any]]:
+        adventure = _get_owned(request, adventure_id)
+        chapters = list(adventure.chapters.select_related("question").order_by("number"))
+        reviews = pages.question_reviews(chapters)
+        context = {
+            "adventure": adventure,
+            "chapters": chapters,
+            "reviews": reviews,
+            "right": sum(r["is_correct"] for r in reviews),
+            "time_spent": pages.time_spent(adventure, chapters).total_seconds(),
+        }
+        telemetry.record("recap_viewed", adventure_id=adventure.id)
+        return render(request, "adventures/recap.html", context), adventure, chapters
+
+    response, adventure, chapters = await sync_to_async(build)()
+    await extras.request_missing(adventure.id, chapters, [])
+    return response
+
+
+@require_POST
+def feedback(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    """Thumbs up or down (the no-JavaScript path; with it, the form goes over the socket)."""
+    adventure = _get_owned(request, adventure_id)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+    else:
+        try:
+            services.feedback_give(
+                visitor=visitors.visitor_id(request),
+                user=request.user,
+                adventure_id=adventure.id,
+                chapter_number=adventure.chapters.count(),
+                **form.cleaned_data,
+            )
+            messages.success(request, "Thank you for telling us! It helps us make better stories.")
+        except services.FeedbackAlreadyGiven:
+            messages.info(request, "You have told us already. Thank you!")
+    return HttpResponseRedirect(reverse("adventures:play", args=[adventure.id]) + "#chapter")
+
+
+@require_POST
+def abandon(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    adventure = _get_owned(request, adventure_id)
+    if services.adventure_abandon(adventure=adventure):
+        messages.success(request, "Adventure put away.")
+    return redirect("adventures:list")
+
+
+@require_GET
+def world_picture(request: HttpRequest, slug: str) -> HttpResponse:
+    """The picture of a world on the picker, drawn by the offline artist."""
+    from adventures import art
+    from adventures.models import StoryWorld
+
+    world = StoryWorld.objects.active().filter(slug=slug).first()
+    if world is None:
+        raise Http404("No such world.")
+    svg = art.draw_chapter_scene(storyteller.world_preview_brief(world), "")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return response
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and test harnesses: the process answers."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+def media(request: HttpRequest, name: str) -> HttpResponse:
+    """Stored pictures, for single-machine setups (with shared or S3 storage, point
+    MEDIA_URL at it instead). Names never change once written, so they cache for a year."""
+    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    if name.endswith(".svg"):
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return response
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    size = request.POST.get("size", "")
+    if size in TEXT_SIZES:
+        request.session["text_size"] = size
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("adventures:home")
+    return HttpResponseRedirect(target)

@@ -1,0 +1,235 @@
+"""Writing the next chapter of an adventure, once, whoever is watching.
+
+One `ChapterWriter` per adventure per process streams the chapter to every socket of
+this process that watches the adventure (a reconnect attaches and gets the pieces so
+far), then saves it and announces it on the adventure's group, so that sockets on
+other processes render it from the database. A lock in the cache (Redis in
+production) keeps a second process from writing the same chapter; it expires if its
+holder dies, so a restarted or other process can take over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from typing import Any, Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+
+from adventures import background, extras, services, storyteller, telemetry
+from adventures.chapter_text import ChoicesInvalid
+from adventures.llm import get_provider
+from adventures.llm.base import ChapterDone, LimitReached, ProviderError, StoryLost, TextPiece
+
+logger = logging.getLogger(__name__)
+
+PROCESS_TOKEN = uuid.uuid4().hex  # tells this process's locks from the others'
+
+MESSAGES = {
+    "lost": "Oh no, the story got lost on its way to you. Nothing was saved, so nothing is missing: "
+    "press Try again and the storyteller will start this chapter afresh.",
+    "unavailable": "The storyteller could not be reached just now. Press Try again in a moment.",
+    "limited": "The storyteller has told so many stories today that it needs a rest. Please come back tomorrow.",
+}
+
+
+def group_name(adventure_id: Any) -> str:
+    return f"adventure-{uuid.UUID(str(adventure_id)).hex}"
+
+
+def lock_key(adventure_id: Any) -> str:
+    return f"writing:{adventure_id}"
+
+
+class Watcher(Protocol):
+    """A socket watching an adventure (the consumer)."""
+
+    async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None: ...
+
+    async def writing_piece(self, number: int, text: str) -> None: ...
+
+    async def writing_elsewhere(self) -> None: ...
+
+    async def writing_not_due(self) -> None: ...
+
+
+class ChapterWriter:
+    def __init__(self, adventure_id: str) -> None:
+        self.adventure_id = adventure_id
+        self.number: int | None = None
+        self.kind = ""
+        self.pieces: list[str] = []
+        self.watchers: set[Watcher] = set()
+        self.started = False
+        self.task: asyncio.Task[None] | None = None
+
+    async def attach(self, watcher: Watcher) -> None:
+        self.watchers.add(watcher)
+        if self.started and self.number is not None:
+            await watcher.writing_started(self.number, self.kind, list(self.pieces))
+
+    async def _each(self, method: str, *args: Any) -> None:
+        for watcher in list(self.watchers):
+            try:
+                await getattr(watcher, method)(*args)
+            except Exception:  # one broken socket must not stop the chapter
+                logger.exception("watcher %r failed in %s", watcher, method)
+                self.watchers.discard(watcher)
+
+    async def run(self) -> None:
+        key = lock_key(self.adventure_id)
+        if not await cache.aadd(key, PROCESS_TOKEN, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS):
+            await self._each("writing_elsewhere")
+            return
+        heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(key))
+        try:
+            await self._write()
+        finally:
+            heartbeat.cancel()
+            if await cache.aget(key) == PROCESS_TOKEN:
+                await cache.adelete(key)
+
+    async def _heartbeat(self, key: str) -> None:
+        while True:
+            await asyncio.sleep(settings.STORYWEB_WRITING_LOCK_SECONDS / 3)
+            await cache.atouch(key, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS)
+
+    async def _write(self) -> None:
+        try:
+            job = await database_sync_to_async(storyteller.prepare_chapter)(self.adventure_id)
+        except storyteller.NothingToWrite:
+            await self._each("writing_not_due")
+            return
+        self.number, self.kind, self.started = job.number, job.brief.kind, True
+        await self._each("writing_started", job.number, job.brief.kind, [])
+        if job.number == 1:
+            extras.start_agency_pictures(job.brief)
+        provider = get_provider()
+        began = time.monotonic()
+        try:
+            done = None
+            async for event in provider.stream_chapter(job.brief):
+                if isinstance(event, TextPiece):
+                    self.pieces.append(event.text)
+                    await self._each("writing_piece", job.number, event.text)
+                elif isinstance(event, ChapterDone):
+                    done = event
+            if done is None:
+                raise ProviderError("the stream ended without a chapter")
+            choices = storyteller.chapter_choices(job, done)
+            chapter = await database_sync_to_async(services.chapter_save)(
+                adventure_id=self.adventure_id,
+                number=job.number,
+                kind=job.brief.kind,
+                text=done.text,
+                choices=choices,
+                question_id=job.question_id,
+            )
+        except services.ChapterAlreadyWritten:
+            await self._announce("adventure.chapter_ready", number=job.number)
+            return
+        except (ProviderError, ChoicesInvalid, services.ChapterNotDue) as error:
+            reason = "limited" if isinstance(error, LimitReached) else "lost" if self.pieces else "unavailable"
+            if isinstance(error, StoryLost):
+                reason = "lost"
+            logger.warning("chapter %s of %s failed: %s", job.number, self.adventure_id, error)
+            telemetry.record(
+                "error",
+                adventure_id=self.adventure_id,
+                chapter_number=job.number,
+                chapter_kind=job.brief.kind,
+                where="chapter",
+                reason=reason,
+                error=str(error)[:300],
+            )
+            await self._announce("adventure.chapter_failed", number=job.number, reason=reason)
+            return
+        logger.info(
+            "chapter %s of %s written in %.0f ms", job.number, self.adventure_id, (time.monotonic() - began) * 1000
+        )
+        await self._announce("adventure.chapter_ready", number=job.number)
+        extras.start_after_chapter(chapter.pk, job.brief, done.text)
+
+    async def _announce(self, event_type: str, **payload: Any) -> None:
+        await get_channel_layer().group_send(group_name(self.adventure_id), {"type": event_type, **payload})
+
+
+_writers: dict[str, ChapterWriter] = {}
+
+
+async def ensure_writing(adventure_id: Any, watcher: Watcher) -> None:
+    """Write the adventure's due chapter, or attach to the one being written here.
+
+    The watcher hears `writing_started` (with the pieces so far) and each piece; the end
+    comes as an `adventure.chapter_ready` or `adventure.chapter_failed` group event.
+    """
+    adventure_id = str(adventure_id)
+    writer = _writers.get(adventure_id)
+    if writer is not None:
+        await writer.attach(watcher)
+        return
+    writer = ChapterWriter(adventure_id)
+    writer.watchers.add(watcher)
+    _writers[adventure_id] = writer
+    writer.task = background.spawn(_run(writer), name=f"chapter:{adventure_id}")
+
+
+async def _run(writer: ChapterWriter) -> None:
+    try:
+        await writer.run()
+    finally:
+        _writers.pop(writer.adventure_id, None)
+
+
+class _NobodyWatching:
+    """For the no-JavaScript path: the page comes back once the chapter is saved."""
+
+    async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None:
+        pass
+
+    async def writing_piece(self, number: int, text: str) -> None:
+        pass
+
+    async def writing_elsewhere(self) -> None:
+        pass
+
+    async def writing_not_due(self) -> None:
+        pass
+
+
+async def write_and_wait(adventure_id: Any) -> None:
+    """Write the due chapter (or wait for the one being written here) to the end."""
+    adventure_id = str(adventure_id)
+    if adventure_id not in _writers:
+        await ensure_writing(adventure_id, _NobodyWatching())
+    writer = _writers.get(adventure_id)
+    if writer is not None and writer.task is not None:
+        await asyncio.shield(writer.task)
+
+
+async def attach_if_writing(adventure_id: Any, watcher: Watcher) -> bool:
+    """Attach to a chapter being written in this process; False when there is none."""
+    writer = _writers.get(str(adventure_id))
+    if writer is None:
+        return False
+    await writer.attach(watcher)
+    return True
+
+
+def stop_watching(adventure_id: Any, watcher: Watcher) -> None:
+    writer = _writers.get(str(adventure_id))
+    if writer is not None:
+        writer.watchers.discard(watcher)
+
+
+async def being_written_elsewhere(adventure_id: Any) -> bool:
+    return str(adventure_id) not in _writers and await cache.aget(lock_key(adventure_id)) is not None
+
+
+def being_written_here(adventure_id: Any) -> bool:
+    return str(adventure_id) in _writers

@@ -1,0 +1,31 @@
+"""ASGI entry point: HTTP through Django, WebSockets through Channels.
+
+Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session and
+user from the cookie. Outside DEBUG, the deploy checks of adventures/checks.py run
+here so that an unsafe production configuration refuses to start.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storyweb.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from adventures.checks import refuse_unsafe_production  # noqa: E402
+from storyweb.routing import websocket_urlpatterns  # noqa: E402
+
+refuse_unsafe_production()
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)

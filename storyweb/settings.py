@@ -1,0 +1,267 @@
+"""StoryWeb settings, read from the environment.
+
+Every default runs on a laptop with nothing set: SQLite, the in-memory channel layer,
+the offline storyteller. Production sets DJANGO_DEBUG=0 and the variables named in
+README.md; our system checks (adventures/checks.py) refuse unsafe combinations.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+# A fixed development key: the deploy check refuses it when DEBUG is off.
+DEFAULT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_htmx",
+    "adventures",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "storyweb.urls"
+ASGI_APPLICATION = "storyweb.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "adventures.context_processors.reader_preferences",
+            ],
+        },
+    },
+]
+
+# Database: SQLite file by default (WAL, immediate transactions so writers queue
+# instead of failing); PostgreSQL through psycopg 3 and its pool when DATABASE_URL
+# says so. Under ASGI every request may run on a different thread, so persistent
+# connections are off and the pool does the reuse.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+_db = DATABASES["default"]
+_db["CONN_MAX_AGE"] = 0
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+    # Tests use a file, not SQLite's shared in-memory mode: consumers reach the
+    # database from several threads, and shared-cache mode locks whole tables. One file
+    # per test process, so that two runs on one machine never share it.
+    _db.setdefault("TEST", {})["NAME"] = os.path.join(tempfile.gettempdir(), f"storyweb-test-{os.getpid()}.sqlite3")
+elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
+    # Who holds a connection at once, per process: every HTTP request in flight (Django
+    # gives each its own thread), the one thread that channels' database_sync_to_async
+    # shares between all sockets and background tasks, and the few worker threads of
+    # calls kept off it (telemetry batches); each gives its connection back after the
+    # request or call. So the pool bounds concurrent page loads, not players (a crowd
+    # waits its turn, up to the timeout); N processes x STORYWEB_DB_POOL_MAX must stay
+    # below PostgreSQL's max_connections (100 by default).
+    _db["ENGINE"] = "django.db.backends.postgresql"
+    _db.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("STORYWEB_DB_POOL_MIN", default=2),
+        "max_size": env.int("STORYWEB_DB_POOL_MAX", default=20),
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": env.float("STORYWEB_DB_POOL_TIMEOUT", default=10.0),
+    }
+    # The pool checks a connection before lending it, so a restarted or failed-over
+    # PostgreSQL costs one retry instead of a burst of errors.
+    _db["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Channel layer and cache: in-process by default, Redis when REDIS_URL is set (then
+# several daphne processes share groups, rate-limit counters and the writing locks).
+REDIS_URL = env.str("REDIS_URL", default="")
+# channels-redis waits for a socket's next message with a blocking BZPOPMIN of 5 s;
+# redis-py's default socket timeout is also 5 s, so every socket idle for 5 s would die
+# with a TimeoutError (close code 1011). The read timeout must outlast the block.
+CHANNEL_LAYER_SOCKET_TIMEOUT = 15
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
+                "prefix": env.str("STORYWEB_REDIS_PREFIX", default="storyweb"),
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("STORYWEB_REDIS_PREFIX", default="storyweb"),
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 90
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+# `preload` only lets the site be submitted to browsers' preload list (hstspreload.org);
+# set DJANGO_HSTS_PRELOAD=0 to keep it out (check --deploy then warns, security.W021).
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (Django 6): no inline scripts or styles anywhere; htmx and
+# our own JS come from 'self' with a nonce-free policy.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "adventures:home"
+LOGOUT_REDIRECT_URL = "adventures:home"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Serve MEDIA_URL from this process (single machine). Off when media lives elsewhere.
+STORYWEB_SERVE_MEDIA = env.bool("STORYWEB_SERVE_MEDIA", default=True)
+STORAGES = {
+    "default": {"BACKEND": env.str("STORYWEB_MEDIA_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {"django.channels.server": {"level": "WARNING"}},
+}
+
+# --- The game ---------------------------------------------------------------------
+
+# Which storyteller writes the chapters: "offline" (built in, no key, no network) or
+# "gemini". Without an explicit choice, a Gemini key selects gemini.
+GEMINI_API_KEY = env.str("GEMINI_API_KEY", default="") or env.str("GOOGLE_API_KEY", default="")
+STORYWEB_LLM = env.str("STORYWEB_LLM", default="gemini" if GEMINI_API_KEY else "offline")
+STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION = env.bool("STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION", default=False)
+STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION = env.bool("STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION", default=False)
+# Milliseconds between streamed pieces of the offline storyteller (0 in tests).
+STORYWEB_OFFLINE_DELAY_MS = env.int("STORYWEB_OFFLINE_DELAY_MS", default=35)
+
+GEMINI_TEXT_MODEL = env.str("GEMINI_TEXT_MODEL", default="gemini-2.5-flash")
+GEMINI_LITE_MODEL = env.str("GEMINI_LITE_MODEL", default="gemini-2.5-flash-lite")
+GEMINI_IMAGE_MODEL = env.str("GEMINI_IMAGE_MODEL", default="gemini-2.5-flash-image")
+GEMINI_BASE_URL = env.str("GOOGLE_GEMINI_BASE_URL", default="")
+# Seconds: a whole call (chapter stream, small JSON call, picture) must end within these.
+GEMINI_CHAPTER_DEADLINE = env.float("GEMINI_CHAPTER_DEADLINE", default=90.0)
+GEMINI_SMALL_DEADLINE = env.float("GEMINI_SMALL_DEADLINE", default=30.0)
+GEMINI_IMAGE_DEADLINE = env.float("GEMINI_IMAGE_DEADLINE", default=60.0)
+GEMINI_MAX_ATTEMPTS = env.int("GEMINI_MAX_ATTEMPTS", default=4)
+GEMINI_BACKOFF_BASE = env.float("GEMINI_BACKOFF_BASE", default=0.5)
+# Thinking tokens delay the first streamed word: 0 turns thinking off on 2.5 models;
+# -1 lets the model decide; empty sends nothing (the model's default).
+_thinking_budget = env.str("GEMINI_THINKING_BUDGET", default="0")
+GEMINI_THINKING_BUDGET = int(_thinking_budget) if _thinking_budget else None
+
+# Pictures: how many may be in flight per process, and how long one may take.
+STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=4)
+STORYWEB_IMAGE_DEADLINE = env.float("STORYWEB_IMAGE_DEADLINE", default=90.0)
+# Seconds a chapter-writing lock lives without a heartbeat (a dead process lets go this fast).
+STORYWEB_WRITING_LOCK_SECONDS = env.int("STORYWEB_WRITING_LOCK_SECONDS", default=20)
+
+# Limits (counted in the cache; Redis when REDIS_URL is set).
+STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR = env.int("STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR", default=10)
+# A whole class often shares one school address: room for 30 children starting a few each.
+STORYWEB_ADVENTURES_PER_IP_PER_HOUR = env.int("STORYWEB_ADVENTURES_PER_IP_PER_HOUR", default=120)
+STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = env.int("STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE", default=6)
+STORYWEB_LLM_CALLS_PER_DAY = env.int("STORYWEB_LLM_CALLS_PER_DAY", default=20000)
+
+# Operations.
+STORYWEB_CLEANUP_DAYS = env.int("STORYWEB_CLEANUP_DAYS", default=30)
+STORYWEB_FEEDBACK_AFTER_CHAPTER = env.int("STORYWEB_FEEDBACK_AFTER_CHAPTER", default=5)
+# Maximum size of one client WebSocket message, in bytes.
+STORYWEB_MAX_MESSAGE_BYTES = 4096

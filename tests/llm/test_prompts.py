@@ -1,0 +1,215 @@
+"""The Gemini prompts: what each one must carry, word for word where it matters."""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+import sys
+
+import pytest
+
+from adventures import plan
+from adventures.chapter_text import CHOICES_MARKER
+from adventures.llm import prompts
+from adventures.llm.base import PastChapter, SceneRequest
+from tests.llm import briefs
+
+# Briefs are frozen, so tests can share them; building one parses the content files.
+make_brief = functools.cache(briefs.make_brief)
+
+
+def test_system_instruction_sets_the_storyteller_rules():
+    system = prompts.chapter(make_brief(number=3, kind=plan.STORY)).system
+    assert "aged 8 to 13" in system
+    assert "never frightening" in system
+    assert "Between 300 and 450 words" in system
+    assert 'Never begin with "Chapter"' in system
+    assert "No markdown" in system
+    assert "No title and no headings" in system
+    assert "Never write choice labels" in system
+
+
+def test_lesson_asks_the_question_word_for_word_without_the_answers():
+    brief = make_brief(number=3, kind=plan.LESSON, seed=4)
+    q = brief.question
+    assert q is not None
+    user = prompts.chapter(brief).user
+    assert f'word for word:\n"{q.text}"' in user
+    assert "Do not answer it" in user
+    for answer in (q.answer, *q.wrong):
+        assert answer not in user
+    assert q.explanation not in user
+    assert CHOICES_MARKER not in user  # a lesson's choices are the question's answers
+
+
+def test_reflect_revisits_the_question_from_a_new_angle_and_asks_for_choices():
+    brief = make_brief(number=5, kind=plan.REFLECT, answered_correctly=True)
+    q = brief.question
+    assert q is not None
+    user = prompts.chapter(brief).user
+    assert f'Revisit the question from the last lesson, "{q.text}", from a new angle' in user
+    assert f"The answer: {q.answer}. Why: {q.explanation}" in user
+    assert CHOICES_MARKER in user
+
+
+@pytest.mark.parametrize("correct", [True, False])
+def test_previous_answer_is_told_with_its_explanation(correct):
+    brief = make_brief(number=4, kind=plan.STORY, answered_correctly=correct)
+    answered = brief.answered
+    assert answered is not None
+    user = prompts.chapter(brief).user
+    assert answered.question.text in user
+    assert repr(answered.chosen) in user
+    assert answered.question.explanation in user
+    assert "Open this chapter by telling, inside the story" in user
+    if correct:
+        assert "which was right." in user
+    else:
+        assert f"which was not right (the right answer is {answered.question.answer!r})" in user
+
+
+def test_previous_choice_is_continued():
+    user = prompts.chapter(make_brief(number=4, kind=plan.STORY, previous_choice="climb the glass stairs")).user
+    assert "the reader chose: 'climb the glass stairs'. Continue from that choice." in user
+
+
+def test_story_so_far_has_summaries_and_only_the_last_chapter_in_full():
+    past = (
+        PastChapter(1, plan.STORY, "The Humming Lanterns", "Inés found a lantern that hummed.", "the silver key"),
+        PastChapter(2, plan.STORY, "Down to the Water", "Inés followed the lanterns to the shore.", "cross the bridge"),
+    )
+    brief = make_brief(number=4, kind=plan.STORY, story_so_far=past, last_chapter_text="The bridge sang softly.")
+    user = prompts.chapter(brief).user
+    assert (
+        "- Chapter 1, The Humming Lanterns: Inés found a lantern that hummed. The reader chose: the silver key." in user
+    )
+    assert "- Chapter 2, Down to the Water: Inés followed the lanterns to the shore." in user
+    assert "The last chapter (chapter 3) in full:\n<<<\nThe bridge sang softly.\n>>>" in user
+    assert user.count("in full") == 1
+
+
+def test_a_runaway_last_chapter_is_cut_so_prompts_stay_bounded():
+    long_text = "Once upon a time. " * 2000 + "THE VERY END."
+    user = prompts.chapter(make_brief(number=9, kind=plan.STORY, last_chapter_text=long_text)).user
+    assert "THE VERY END." in user
+    assert "Once upon a time. " * 1000 not in user
+    assert len(user) < 12_000
+
+
+@pytest.mark.parametrize(
+    ("number", "kind", "wants"),
+    [(1, plan.STORY, False), (3, plan.STORY, True), (3, plan.LESSON, False), (10, plan.CONCLUSION, False)],
+)
+def test_choices_block_is_asked_for_only_when_the_brief_wants_choices(number, kind, wants):
+    brief = make_brief(number=number, kind=kind)
+    assert brief.wants_choices is wants
+    user = prompts.chapter(brief).user
+    if wants:
+        assert f"write {CHOICES_MARKER} on a line of its own, then exactly three lines, one choice per line" in user
+    else:
+        assert CHOICES_MARKER not in user
+        assert "Write only the story" in user
+
+
+def test_chapter_one_ends_at_the_agency_choice():
+    brief = make_brief(number=1)
+    user = prompts.chapter(brief).user
+    assert brief.agency_prompt in user
+    for option in brief.agency_options:
+        assert option.name in user
+    assert "end before the hero chooses" in user
+
+
+def test_the_agency_shows_up_later_and_is_decisive_in_the_climax():
+    brief = make_brief(number=4, kind=plan.STORY)
+    assert brief.agency is not None
+    user = prompts.chapter(brief).user
+    assert (
+        f"chose in chapter 1, {brief.agency_label}: {brief.agency.name} (it looks like {brief.agency.visual})." in user
+    )
+    assert "It must show up and make a difference in this chapter." in user
+    climax = make_brief(number=8, kind=plan.STORY)
+    assert climax.phase == plan.CLIMAX
+    assert "It must be decisive in this chapter" in prompts.chapter(climax).user
+    assert "Honour it" in prompts.chapter(make_brief(number=10, kind=plan.CONCLUSION)).user
+
+
+@pytest.mark.parametrize(("number", "stage"), [(1, None), (3, "hint"), (5, "build"), (8, "reveal"), (10, "resolution")])
+def test_the_plot_twist_follows_its_stage(number, stage):
+    brief = make_brief(number=number)
+    assert brief.twist_stage == stage
+    twist = brief.elements.plot_twist
+    user = prompts.chapter(brief).user
+    sentences = {"hint": twist.hint, "build": twist.build, "reveal": twist.reveal, "resolution": twist.resolution}
+    for name, sentence in sentences.items():
+        assert (sentence in user) is (name == stage)
+    assert (twist.summary in user) is (stage == "reveal")
+
+
+def test_world_and_drawn_elements_are_all_there():
+    brief = make_brief(number=2, kind=plan.STORY)
+    user = prompts.chapter(brief).user
+    drawn = brief.elements
+    for value in (brief.world.name, drawn.quest, drawn.setting, drawn.theme, drawn.moral, drawn.obstacle):
+        assert value in user
+    for value in (drawn.sight, drawn.sound, drawn.smell, drawn.companion.name, brief.protagonist_name):
+        assert value in user
+    assert brief.protagonist_look in user
+    assert brief.topic_name in user
+
+
+def test_title_summary_and_repair_ask_for_json_of_the_right_shape():
+    brief = make_brief(number=3, kind=plan.STORY)
+    title = prompts.title_summary(brief, "The bridge sang softly.")
+    assert title.schema == prompts.TITLE_SUMMARY_SCHEMA
+    assert "The bridge sang softly." in title.user
+    repair = prompts.choices_repair(brief, "The bridge sang softly.")
+    assert repair.schema is not None
+    choices = repair.schema["properties"]["choices"]
+    assert (choices["minItems"], choices["maxItems"]) == (3, 3)
+
+
+def test_character_visuals_carry_the_known_looks_and_the_hero():
+    brief = make_brief(number=3, kind=plan.STORY)
+    prompt = prompts.character_visuals(brief, "Quill waved.", {"Quill": "a fox in a blue waistcoat"})
+    assert "- Quill: a fox in a blue waistcoat" in prompt.user
+    assert f"- {brief.protagonist_name}: {brief.protagonist_look}" in prompt.user
+    assert "1 to 2 sentences each" in prompt.user
+    assert prompt.schema == prompts.CHARACTER_VISUALS_SCHEMA
+
+
+def test_scene_and_image_prompt_merge_looks_agency_and_world_style():
+    brief = make_brief(number=3, kind=plan.STORY)
+    assert brief.agency is not None
+    request = SceneRequest(brief=brief, chapter_text="Inés held up the key.", character_visuals=(("Quill", "a fox"),))
+    scene = prompts.scene(request)
+    assert "Inés held up the key." in scene.user
+    assert "- Quill: a fox" in scene.user
+    assert scene.schema == prompts.SCENE_SCHEMA
+    image = prompts.image_prompt(request, "Inés stands by a singing bridge.")
+    for part in ("Inés stands by a singing bridge.", brief.protagonist_look, brief.agency.visual, brief.world.look):
+        assert part in image.user
+    assert "child-friendly storybook illustration" in image.user
+    assert "no text" in image.user
+    assert prompts.picture("A bridge.") == f"A bridge.\n\n{prompts.NO_TEXT}"
+
+
+def test_agency_picture_prompt_shows_the_option_in_the_world_style():
+    brief = make_brief(number=1)
+    option = brief.agency_options[0]
+    text = prompts.agency_picture(brief, option)
+    assert option.visual[1:] in text
+    assert option.name in text
+    assert brief.world.look in text
+    assert text.endswith(prompts.NO_TEXT)
+
+
+def test_prompt_builders_and_stream_cleaning_import_neither_the_orm_nor_the_network():
+    code = (
+        "import sys; import adventures.llm.prompts, adventures.llm.gemini_stream; "
+        "bad = [m for m in sys.modules if m.startswith(('django.db', 'adventures.models', 'google', 'aiohttp', "
+        "'httpx2'))]; "
+        "sys.exit(f'imports {bad}' if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

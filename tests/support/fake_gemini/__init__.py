@@ -1,0 +1,59 @@
+"""A fake Gemini HTTP server (loopback only) that the real google-genai SDK can talk to.
+
+It speaks `POST /{version}/models/{model}:generateContent` and
+`:streamGenerateContent?alt=sse`, answers chapters with streamed prose and a choices
+block, JSON-schema requests with JSON that fits the schema, and image requests with a
+real PNG in `inlineData`. Latency and faults (429 with RetryInfo, 500, 503, hangs,
+pauses, dropped streams, malformed choices, bad JSON) are settable at runtime from any
+thread, and every request is recorded so tests can assert on the calls.
+
+In tests: the `fake_gemini_server` fixture (tests/llm/conftest.py adds `fake_gemini`,
+which also points the app at it). By hand or for the benchmark:
+
+    python -m tests.support.fake_gemini --port 8765 --ttft-ms 300 --chunk-delay-ms 20
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.fake_gemini.faults import (
+    OK,
+    FakeSettings,
+    Fault,
+    RecordedRequest,
+    bad_json,
+    drop_after,
+    error_event_after,
+    hang,
+    malformed_choices,
+    pause_after,
+    status,
+)
+from tests.support.fake_gemini.server import LOOPBACK, FakeGemini
+
+__all__ = [
+    "LOOPBACK",
+    "OK",
+    "FakeGemini",
+    "FakeSettings",
+    "Fault",
+    "RecordedRequest",
+    "bad_json",
+    "drop_after",
+    "error_event_after",
+    "fake_gemini_server",
+    "hang",
+    "malformed_choices",
+    "pause_after",
+    "status",
+]
+
+
+@pytest.fixture
+def fake_gemini_server() -> Iterator[FakeGemini]:
+    """A running fake on a free loopback port, stopped after the test."""
+    with FakeGemini() as server:
+        yield server

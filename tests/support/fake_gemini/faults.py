@@ -1,0 +1,144 @@
+"""What can be set on the fake Gemini server: its settings, the faults a test scripts,
+and the record of each request it received."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MID_STREAM = ("pause", "drop", "error_event")
+
+
+@dataclass(frozen=True)
+class FakeSettings:
+    ttft_ms: float = 0.0  # before the first streamed chunk, or before a whole text/JSON reply
+    chunk_delay_ms: float = 0.0  # between streamed chunks
+    chunk_chars: int = 48  # characters per streamed chunk (cut anywhere, like real tokens)
+    prose_words: int = 320
+    image_latency_ms: float = 0.0
+    fault_rate: float = 0.0  # share of requests answered with a random status from fault_statuses
+    fault_statuses: tuple[int, ...] = (429, 503)
+    retry_delay_s: float | None = None  # RetryInfo delay on the random 429s
+    choices: str = "ok"  # the choices block of chapters that ask for one: ok / malformed / missing
+    decorate: bool = False  # start prose with "## Chapter N" and add markdown, to exercise cleaning
+    seed: int = 7
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One scripted misbehaviour, used by the first request it matches."""
+
+    kind: str  # status / hang / pause / drop / error_event / malformed / bad_json / ok
+    status: int = 0
+    after_chunks: int = 0  # pause / drop / error_event: how many chunks go out first
+    retry_delay: float | None = None  # seconds, as google.rpc.RetryInfo in the error details
+    retry_after: float | None = None  # seconds, as a Retry-After header
+    stream: bool | None = None  # only streamed (True) or only unary (False) requests; None: any
+    model: str | None = None  # only requests for this model
+
+    def matches(self, model: str, stream: bool) -> bool:
+        return (self.stream is None or self.stream == stream) and (self.model is None or self.model == model)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "status":
+            return str(self.status)
+        return f"{self.kind}@{self.after_chunks}" if self.kind in MID_STREAM else self.kind
+
+    @classmethod
+    def parse(cls, text: str) -> Fault:
+        """From text: "429", "429@0.5" (RetryInfo seconds), "503", "hang", "pause:2", "drop:2",
+        "error_event:2", "malformed", "bad_json" or "ok"."""
+        head, _, arg = text.strip().replace("@", ":").partition(":")
+        if head.isdigit():
+            return cls("status", status=int(head), retry_delay=float(arg) if arg else None)
+        if head in MID_STREAM:
+            status = 503 if head == "error_event" else 0
+            return cls(head, status=status, after_chunks=int(arg or 0), stream=True)
+        if head in ("hang", "malformed", "bad_json", "ok"):
+            return cls(head)
+        raise ValueError(f"Unknown fault {text!r}")
+
+
+def status(code: int, *, retry_delay: float | None = None, retry_after: float | None = None, **only: Any) -> Fault:
+    return Fault("status", status=code, retry_delay=retry_delay, retry_after=retry_after, **only)
+
+
+def hang(**only: Any) -> Fault:
+    """Never answer (until the server stops)."""
+    return Fault("hang", **only)
+
+
+def pause_after(chunks: int, **only: Any) -> Fault:
+    """Stream `chunks` chunks, then wait for `FakeGemini.release()` before the rest."""
+    return Fault("pause", after_chunks=chunks, stream=True, **only)
+
+
+def drop_after(chunks: int, **only: Any) -> Fault:
+    """Stream `chunks` chunks, then drop the connection (before the final chunk)."""
+    return Fault("drop", after_chunks=chunks, stream=True, **only)
+
+
+def error_event_after(chunks: int, code: int = 503, **only: Any) -> Fault:
+    """Stream `chunks` chunks, then an SSE `data: {"error": ...}` event, as the API does."""
+    return Fault("error_event", status=code, after_chunks=chunks, stream=True, **only)
+
+
+def malformed_choices(**only: Any) -> Fault:
+    return Fault("malformed", **only)
+
+
+def bad_json(**only: Any) -> Fault:
+    return Fault("bad_json", **only)
+
+
+OK = Fault("ok")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    at: float  # time.monotonic() when it arrived
+    path: str
+    version: str
+    model: str
+    stream: bool
+    body: dict[str, Any]
+    headers: dict[str, str]
+    reply: str  # "ok", "429", "hang", "drop@2", ...
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.body.get("generationConfig") or {}
+
+    @property
+    def system(self) -> str:
+        return _texts(self.body.get("systemInstruction"))
+
+    @property
+    def prompt(self) -> str:
+        return "\n".join(_texts(content) for content in self.body.get("contents") or [])
+
+    @property
+    def text(self) -> str:
+        return f"{self.system}\n{self.prompt}"
+
+    @property
+    def schema(self) -> dict[str, Any] | None:
+        return self.config.get("responseJsonSchema") or self.config.get("responseSchema")
+
+    @property
+    def wants_json(self) -> bool:
+        return self.config.get("responseMimeType") == "application/json"
+
+    @property
+    def wants_image(self) -> bool:
+        modalities = [str(m).upper() for m in self.config.get("responseModalities") or []]
+        return "IMAGE" in modalities or ("image" in self.model and "TEXT" not in modalities)
+
+
+def _texts(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, dict):
+        return ""
+    return "".join(part.get("text", "") for part in content.get("parts") or [] if isinstance(part, dict))

@@ -1,0 +1,198 @@
+"""Pictures (DESIGN §5 steps 6-7): agency pictures in chapter 1, a scene per chapter,
+after the text and never in its way; stored files, fallbacks, asked again once."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import pytest
+from channels.db import database_sync_to_async
+from django.test import Client
+from PIL import Image
+
+from adventures import background, extras, telemetry
+from adventures.llm import offline
+from adventures.models import Adventure, Chapter, ImageStatus, TelemetryEvent
+from tests.consumer_support import Player, choice_ids
+from tests.factories import start_adventure, visitor_session
+from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
+from tests.support.fake_gemini import fake_gemini_server  # noqa: F401  (a fixture)
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+async def new_game(seed: int = 3):
+    session_key, visitor = await database_sync_to_async(visitor_session)()
+    adventure = await database_sync_to_async(start_adventure)(visitor=visitor, seed=seed)
+    return session_key, adventure
+
+
+def chapter(adventure_id, number):
+    return Chapter.objects.get(adventure_id=adventure_id, number=number)
+
+
+def client_for(session_key: str) -> Client:
+    client = Client()
+    client.cookies["sessionid"] = session_key
+    return client
+
+
+async def test_the_picture_follows_the_chapter_text_and_agency_options_get_three(media):
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    messages, final = await player.receive_chapter(1)
+    messages += await player.settle()
+    # Agency pictures either came with the finished chapter or right after it.
+    agency = {n for n in (1, 2, 3) if f'<span id="agency-image-{n}" class="agency-image"><img src="/media/' in final}
+    agency |= {n for n in (1, 2, 3) for m in messages if m.startswith(f'<span id="agency-image-{n}"') and "<img" in m}
+    assert agency == {1, 2, 3}
+    stored = await database_sync_to_async(Adventure.objects.get)(pk=adventure.id)
+    for option in stored.agency_options:
+        assert (media / option["image"]).read_bytes().startswith(b"<svg")
+
+    # The scene picture for chapter 1 arrives as its own fragment, after the text.
+    at_final = messages.index(final)
+    picture = next(i for i, m in enumerate(messages) if m.startswith('<figure id="chapter-image"') and "<img" in m)
+    assert picture > at_final
+    first = await database_sync_to_async(chapter)(adventure.id, 1)
+    assert first.image_status == ImageStatus.READY and first.image_alt
+    assert f'src="/media/{first.image.name}"' in messages[picture]
+    assert f'alt="{first.image_alt}"'.replace("'", "&#x27;") in messages[picture]
+    await player.close()
+
+
+async def test_a_failed_picture_shows_the_fallback(monkeypatch):
+    async def broken(self, scene):
+        raise RuntimeError("the paint ran out")
+
+    monkeypatch.setattr(offline.OfflineProvider, "chapter_picture", broken)
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    later = await player.settle()
+    figure = next(m for m in later if m.startswith('<figure id="chapter-image"'))
+    assert 'class="chapter-image chapter-image--failed"' in figure
+    assert 'src="/static/img/picture-fallback.svg"' in figure
+    assert (await database_sync_to_async(chapter)(adventure.id, 1)).image_status == ImageStatus.FAILED
+    await player.close()
+    await telemetry.flush()
+    events = await database_sync_to_async(
+        lambda: list(
+            TelemetryEvent.objects.filter(name="image_generated", adventure_id=adventure.id, details__purpose="chapter")
+        )
+    )()
+    assert [e.details["outcome"] for e in events] == ["error"]
+
+
+async def test_a_reload_shows_stored_pictures_served_with_long_cache(media):
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    await player.settle()
+    await player.close()
+    first = await database_sync_to_async(chapter)(adventure.id, 1)
+
+    def reload_and_fetch():
+        client = client_for(session_key)
+        page = client.get(f"/adventures/{adventure.id}/").content.decode()
+        picture = client.get(f"/media/{first.image.name}")
+        recap = client.get(f"/adventures/{adventure.id}/recap/").content.decode()
+        return page, picture, recap
+
+    page, picture, recap = await database_sync_to_async(reload_and_fetch)()
+    assert f'<img src="/media/{first.image.name}"' in page
+    assert f'<img src="/media/{first.image.name}"' in recap
+    assert picture.status_code == 200
+    assert picture["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert picture["Content-Type"] == "image/svg+xml"
+    assert b"".join(picture.streaming_content).startswith(b"<svg")
+
+
+async def test_a_missing_picture_is_made_again_once_even_when_asked_twice(monkeypatch):
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    await player.settle()
+    await player.close()
+    # As if the process making the picture had died: pending, no file.
+    await database_sync_to_async(Chapter.objects.filter(adventure=adventure, number=1).update)(
+        image="", image_status=ImageStatus.PENDING
+    )
+    calls = []
+    real = offline.OfflineProvider.chapter_picture
+
+    async def counted(self, scene):
+        calls.append(scene.brief.number)
+        await asyncio.sleep(0.2)  # long enough for the second page to ask meanwhile
+        return await real(self, scene)
+
+    monkeypatch.setattr(offline.OfflineProvider, "chapter_picture", counted)
+    chapters = await database_sync_to_async(lambda: list(Chapter.objects.filter(adventure=adventure)))()
+    adventure = await database_sync_to_async(Adventure.objects.get)(pk=adventure.id)
+    await asyncio.gather(
+        extras.request_missing(adventure.id, chapters, adventure.agency_options),
+        extras.request_missing(adventure.id, chapters, adventure.agency_options),
+    )
+    await background.drain()
+    assert calls == [1]
+    assert (await database_sync_to_async(chapter)(adventure.id, 1)).image_status == ImageStatus.READY
+    # Once there, nothing asks for it again.
+    chapters = await database_sync_to_async(lambda: list(Chapter.objects.filter(adventure=adventure)))()
+    await extras.request_missing(adventure.id, chapters, adventure.agency_options)
+    await background.drain()
+    assert calls == [1]
+
+
+async def test_gemini_pictures_become_stored_webp_files(fake_gemini, settings, media):  # noqa: F811
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    await player.settle()
+    await player.close()
+    first = await database_sync_to_async(chapter)(adventure.id, 1)
+    assert first.image.name.endswith(".webp")
+    image = Image.open(io.BytesIO((media / first.image.name).read_bytes()))
+    assert image.format == "WEBP" and (image.width, image.height) == (first.image_width, first.image_height)
+    assert first.image_alt  # the scene description
+    # The picture was asked of the image model with the IMAGE modality.
+    image_calls = fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)
+    assert len(image_calls) == 4  # three agency options and chapter 1
+    assert all(r.wants_image for r in image_calls)
+    response = await database_sync_to_async(lambda: client_for(session_key).get(f"/media/{first.image.name}"))()
+    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+
+
+async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa: F811
+    # Pictures take ages; chapters must stream and finish regardless.
+    fake_gemini.configure(image_latency_ms=4000)
+    settings.STORYWEB_IMAGE_DEADLINE = 30
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    _, final = await player.receive_chapter(1)
+    await player.choose(1, choice_ids(final)[0])
+    await player.receive_chapter(2)
+    # When chapter 2 was finished, chapter 1's picture was still being painted.
+    first = await database_sync_to_async(chapter)(adventure.id, 1)
+    assert first.image_status == ImageStatus.PENDING
+    requests = fake_gemini.requests
+    stream_1, stream_2 = [r for r in requests if r.stream and r.model == settings.GEMINI_TEXT_MODEL][:2]
+    agency_images = [r for r in requests if r.wants_image][:3]
+    # Order of events on the fake: chapter 1's call came first; the agency pictures were
+    # asked while it streamed, and chapter 2 was asked before any picture was answered.
+    assert all(stream_1.at <= r.at for r in agency_images)
+    assert all(stream_2.at < r.at + 4.0 for r in agency_images)
+    await player.close()
+    await background.drain(60)
