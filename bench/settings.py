@@ -1,0 +1,14 @@
+"""The project's settings plus the benchmark's probe (bench/probe.py), which records
+server-side timings and write transactions when BENCH_EVENTS_FILE is set. Used only
+by the daphne process that `python -m bench.play` starts."""
+
+from __future__ import annotations
+
+from bench import experiments
+from storyweb.settings import *  # noqa: F403
+from storyweb.settings import DATABASES, INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.probe.ProbeConfig"]
+
+if "sqlite-persistent" in experiments.enabled() and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["CONN_MAX_AGE"] = None
