@@ -13,13 +13,12 @@ import contextlib
 import logging
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from adventures import extras, limits, pages, protocol, services, storyteller, telemetry, visitors, writing
+from adventures import extras, limits, pages, protocol, services, storyteller, telemetry, visitors, workers, writing
 from adventures.forms import FeedbackForm
 from adventures.models import Adventure, AdventureStatus
 
@@ -52,7 +51,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.adventure_id = str(self.scope["url_route"]["kwargs"]["adventure_id"])
         await self.accept()
-        meta = await database_sync_to_async(self._load_owned)()
+        meta = await workers.database(self._load_owned)()
         if meta is None:
             await self.close(code=REFUSED)
             return
@@ -116,7 +115,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         )
 
     async def _show_state(self) -> None:
-        html, due, adventure, chapters = await database_sync_to_async(self._state)()
+        html, due, adventure, chapters = await workers.database(self._state)()
         if html:
             await self._send_written(html, chapters)
         if due is not None:
@@ -178,7 +177,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     async def adventure_chapter_ready(self, event: dict[str, Any]) -> None:
         if self.poller is not None:
             self.poller.cancel()
-        html, _, _, chapters = await database_sync_to_async(self._state)()
+        html, _, _, chapters = await workers.database(self._state)()
         if html:
             await self._send_written(html, chapters)
 
@@ -196,7 +195,10 @@ class AdventureConsumer(AsyncWebsocketConsumer):
             view = pages.chapter_view(self.meta, adventure, chapter)
             return render("chapter-title" if event.get("part") == "title" else "chapter-image", chapter=view)
 
-        await self.send(text_data=await database_sync_to_async(fragment)())
+        html = await workers.database(fragment)()
+        # The writer may have moved the screen on to the next chapter meanwhile.
+        if event.get("number") == self.showing:
+            await self.send(text_data=html)
 
     async def adventure_agency_picture_ready(self, event: dict[str, Any]) -> None:
         if self.showing != 1:
@@ -211,8 +213,8 @@ class AdventureConsumer(AsyncWebsocketConsumer):
             choice = view.choices[int(event["index"]) - 1]
             return render("agency-image", choice=choice)
 
-        html = await database_sync_to_async(fragment)()
-        if html:
+        html = await workers.database(fragment)()
+        if html and self.showing == 1:
             await self.send(text_data=html)
 
     # --- Messages from the browser ---------------------------------------------------
@@ -230,7 +232,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
             telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
             await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"])
             return
-        result = await database_sync_to_async(services.chapter_record_choice)(
+        result = await workers.database(services.chapter_record_choice)(
             adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
         )
         if result.recorded:
@@ -263,11 +265,11 @@ class AdventureConsumer(AsyncWebsocketConsumer):
                 )
             return render("feedback", feedback={"state": "thanks"}, meta=self.meta)
 
-        await self.send(text_data=await database_sync_to_async(give)())
+        await self.send(text_data=await workers.database(give)())
 
     async def _handle_summary(self, message: protocol.Message) -> None:
         def fragment() -> str:
             chapters = list(Adventure.objects.get(pk=self.adventure_id).chapters.order_by("number"))
             return render("story-so-far", story_chapters=[c for c in chapters if c.number != self.showing])
 
-        await self.send(text_data=await database_sync_to_async(fragment)())
+        await self.send(text_data=await workers.database(fragment)())

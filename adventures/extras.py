@@ -15,12 +15,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
 
-from adventures import background, images, services, storyteller, telemetry
+from adventures import background, images, services, storyteller, telemetry, workers
 from adventures.llm import get_provider
 from adventures.llm.base import AgencyOption, ChapterBrief, SceneRequest
 from adventures.models import Chapter, ImageStatus
@@ -38,12 +36,12 @@ async def _announce(adventure_id: Any, event_type: str, **payload: Any) -> None:
 
 async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:
     """Run `work` unless another task (here or in another process) is doing it."""
-    if not await cache.aadd(f"extras:{key}", 1, timeout=LOCK_SECONDS):
+    if not await workers.cache.add(f"extras:{key}", 1, timeout=LOCK_SECONDS):
         return
     try:
         await work()
     finally:
-        await cache.adelete(f"extras:{key}")
+        await workers.cache.delete(f"extras:{key}")
 
 
 # --- Title, summary, visuals -----------------------------------------------------------
@@ -52,7 +50,7 @@ async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:
 async def title_and_summary(chapter_id: int, brief: ChapterBrief, text: str) -> None:
     async def work() -> None:
         result = await get_provider().title_and_summary(brief, text)
-        await database_sync_to_async(services.chapter_set_title_summary)(
+        await workers.database(services.chapter_set_title_summary)(
             chapter_id=chapter_id, title=result.title, summary=result.summary
         )
         await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="title")
@@ -62,7 +60,7 @@ async def title_and_summary(chapter_id: int, brief: ChapterBrief, text: str) -> 
 
 async def character_visuals(brief: ChapterBrief, text: str) -> None:
     visuals = await get_provider().character_visuals(brief, text, dict(brief.character_visuals))
-    await database_sync_to_async(services.character_visuals_save)(adventure_id=brief.adventure_id, visuals=visuals)
+    await workers.database(services.character_visuals_save)(adventure_id=brief.adventure_id, visuals=visuals)
 
 
 # --- Pictures ------------------------------------------------------------------------
@@ -73,16 +71,16 @@ async def chapter_picture(chapter_id: int, brief: ChapterBrief, text: str) -> No
         began = time.monotonic()
         outcome = "ok"
         try:
-            async with images.in_flight_limit(), asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
+            async with asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
                 picture = await get_provider().chapter_picture(SceneRequest(brief=brief, chapter_text=text))
                 stored = await images.store(f"adventures/{brief.adventure_id}/chapter-{brief.number}", picture)
-            await database_sync_to_async(services.chapter_picture_save)(
+            await workers.database(services.chapter_picture_save)(
                 chapter_id=chapter_id, name=stored.name, alt=picture.alt, width=stored.width, height=stored.height
             )
         except Exception as error:
             outcome = "timeout" if isinstance(error, TimeoutError) else "error"
             logger.warning("picture for chapter %s of %s failed: %r", brief.number, brief.adventure_id, error)
-            await database_sync_to_async(services.chapter_picture_failed)(chapter_id=chapter_id)
+            await workers.database(services.chapter_picture_failed)(chapter_id=chapter_id)
         telemetry.record(
             "image_generated",
             adventure_id=brief.adventure_id,
@@ -102,10 +100,10 @@ async def agency_picture(brief: ChapterBrief, option: AgencyOption, index: int) 
         began = time.monotonic()
         outcome = "ok"
         try:
-            async with images.in_flight_limit(), asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
+            async with asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
                 picture = await get_provider().agency_picture(brief, option)
                 stored = await images.store(f"adventures/{brief.adventure_id}/agency-{index}", picture)
-            await database_sync_to_async(services.agency_picture_save)(
+            await workers.database(services.agency_picture_save)(
                 adventure_id=brief.adventure_id, option_id=option.id, name=stored.name, alt=picture.alt
             )
         except Exception as error:
@@ -149,14 +147,14 @@ async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_opt
         needs_title = not chapter.title and not background.running(f"title:{chapter.pk}")
         if not (needs_picture or needs_title):
             continue
-        brief, _ = await database_sync_to_async(storyteller.brief_for_written_chapter)(adventure_id, chapter.number)
+        brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, chapter.number)
         if needs_picture:
             background.spawn(chapter_picture(chapter.pk, brief, chapter.text), name=f"picture:{chapter.pk}")
         if needs_title:
             background.spawn(title_and_summary(chapter.pk, brief, chapter.text), name=f"title:{chapter.pk}")
     missing_agency = [o for o in agency_options if not o.get("image")]
     if missing_agency and chapters and not chapters[0].chosen_choice and not background.running("agency-picture:"):
-        brief, _ = await database_sync_to_async(storyteller.brief_for_written_chapter)(adventure_id, 1)
+        brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, 1)
         for index, option in enumerate(brief.agency_options, start=1):
             if not agency_options[index - 1].get("image"):
                 background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{adventure_id}:{index}")

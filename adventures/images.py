@@ -1,8 +1,10 @@
 """Pictures: a provider's picture -> a web-sized file in Django's storage.
 
 Raster pictures (the Gemini path) are scaled down and re-encoded as WebP with Pillow;
-the offline storyteller's SVG scenes are stored as they are. Each process makes at
-most STORYWEB_IMAGES_IN_FLIGHT pictures at once, each within a deadline.
+the offline storyteller's SVG scenes are stored as they are. Each process has at most
+STORYWEB_IMAGES_IN_FLIGHT requests to a picture model in flight at once (the provider
+takes a place from `in_flight_limit()` for each), and each picture, from its scene
+description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE, extras.py).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from adventures import telemetry
+from adventures import telemetry, workers
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,11 @@ def _count(limit: Limit, who: str, allowed: int) -> bool:
 async def _acount(limit: Limit, who: str, allowed: int) -> bool:
     """`_count` for the event loop."""
     key = limit.key(who, time.time())
-    await cache.aadd(key, 0, timeout=limit.timeout)
+    await workers.cache.add(key, 0, timeout=limit.timeout)
     try:
-        used = await cache.aincr(key)
+        used = await workers.cache.incr(key)
     except ValueError:
-        await cache.aadd(key, 1, timeout=limit.timeout)
+        await workers.cache.add(key, 1, timeout=limit.timeout)
         used = 1
     return used <= allowed
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from adventures import workers
+
 logger = logging.getLogger(__name__)
 
 FLUSH_DELAY = 0.5
@@ -111,17 +113,13 @@ async def _flush_soon() -> None:
 
 async def flush() -> None:
     """Write everything buffered so far (tests call this to see their events)."""
-    from channels.db import database_sync_to_async
-
     batch = []
     while _buffer:
         batch.append(_buffer.popleft())
     if not batch:
         return
     try:
-        # Its own worker thread: a batch of telemetry never queues behind, or waits
-        # for, the thread that serves the game's database work.
-        await database_sync_to_async(_write, thread_sensitive=False)(batch)
+        await workers.database(_write)(batch)
     except Exception:
         logger.exception("could not write %d telemetry events; keeping them for the next flush", len(batch))
         _buffer.extendleft(reversed(batch))
@@ -150,7 +148,5 @@ def record_chapter_viewed(*, adventure_id: Any, chapter_number: int, chapter_kin
 
 async def arecord_chapter_viewed(*, adventure_id: Any, chapter_number: int, chapter_kind: str) -> None:
     """The same, from the event loop (the event is buffered, not written inline)."""
-    from django.core.cache import cache
-
-    if await cache.aadd(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS):
+    if await workers.cache.add(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS):
         record("chapter_viewed", adventure_id=adventure_id, chapter_number=chapter_number, chapter_kind=chapter_kind)

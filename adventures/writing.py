@@ -16,12 +16,10 @@ import time
 import uuid
 from typing import Any, Protocol
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
 
-from adventures import background, extras, services, storyteller, telemetry
+from adventures import background, extras, services, storyteller, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
 from adventures.llm.base import ChapterDone, LimitReached, ProviderError, StoryLost, TextPiece
@@ -83,7 +81,7 @@ class ChapterWriter:
 
     async def run(self) -> None:
         key = lock_key(self.adventure_id)
-        if not await cache.aadd(key, PROCESS_TOKEN, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS):
+        if not await workers.cache.add(key, PROCESS_TOKEN, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS):
             await self._each("writing_elsewhere")
             return
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(key))
@@ -91,17 +89,17 @@ class ChapterWriter:
             await self._write()
         finally:
             heartbeat.cancel()
-            if await cache.aget(key) == PROCESS_TOKEN:
-                await cache.adelete(key)
+            if await workers.cache.get(key) == PROCESS_TOKEN:
+                await workers.cache.delete(key)
 
     async def _heartbeat(self, key: str) -> None:
         while True:
             await asyncio.sleep(settings.STORYWEB_WRITING_LOCK_SECONDS / 3)
-            await cache.atouch(key, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS)
+            await workers.cache.touch(key, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS)
 
     async def _write(self) -> None:
         try:
-            job = await database_sync_to_async(storyteller.prepare_chapter)(self.adventure_id)
+            job = await workers.database(storyteller.prepare_chapter)(self.adventure_id)
         except storyteller.NothingToWrite:
             await self._each("writing_not_due")
             return
@@ -122,7 +120,7 @@ class ChapterWriter:
             if done is None:
                 raise ProviderError("the stream ended without a chapter")
             choices = storyteller.chapter_choices(job, done)
-            chapter = await database_sync_to_async(services.chapter_save)(
+            chapter = await workers.database(services.chapter_save)(
                 adventure_id=self.adventure_id,
                 number=job.number,
                 kind=job.brief.kind,
@@ -228,7 +226,7 @@ def stop_watching(adventure_id: Any, watcher: Watcher) -> None:
 
 
 async def being_written_elsewhere(adventure_id: Any) -> bool:
-    return str(adventure_id) not in _writers and await cache.aget(lock_key(adventure_id)) is not None
+    return str(adventure_id) not in _writers and await workers.cache.get(lock_key(adventure_id)) is not None
 
 
 def being_written_here(adventure_id: Any) -> bool:

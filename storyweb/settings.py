@@ -247,8 +247,11 @@ GEMINI_BACKOFF_BASE = env.float("GEMINI_BACKOFF_BASE", default=0.5)
 _thinking_budget = env.str("GEMINI_THINKING_BUDGET", default="0")
 GEMINI_THINKING_BUDGET = int(_thinking_budget) if _thinking_budget else None
 
-# Pictures: how many may be in flight per process, and how long one may take.
-STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=4)
+# Threads per process for the sockets' database and cache calls (adventures/workers.py).
+STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
+# Pictures: how many requests to the picture model may be in flight per process, and
+# how long the whole of one picture (scene, prompt, picture, storing) may take.
+STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=32)
 STORYWEB_IMAGE_DEADLINE = env.float("STORYWEB_IMAGE_DEADLINE", default=90.0)
 # Seconds a chapter-writing lock lives without a heartbeat (a dead process lets go this fast).
 STORYWEB_WRITING_LOCK_SECONDS = env.int("STORYWEB_WRITING_LOCK_SECONDS", default=20)

@@ -11,7 +11,8 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from PIL import Image
 
-from adventures import background, extras, telemetry
+from adventures import background, consumers, extras, pages, telemetry
+from adventures.consumers import AdventureConsumer
 from adventures.llm import offline
 from adventures.models import Adventure, Chapter, ImageStatus, TelemetryEvent
 from tests.consumer_support import Player, choice_ids
@@ -196,3 +197,44 @@ async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa
     assert all(stream_2.at < r.at + 4.0 for r in agency_images)
     await player.close()
     await background.drain(60)
+
+
+async def test_a_picture_is_not_sent_once_the_screen_moved_on_to_the_next_chapter(media, monkeypatch):
+    """Chapter 1's picture is being rendered for the socket when the writer starts
+    chapter 2 on the same screen: the old picture must not land in the new chapter."""
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    await player.close()
+    await background.drain(30)
+
+    consumer = AdventureConsumer()
+    consumer.adventure_id = str(adventure.id)
+    stored = await database_sync_to_async(Adventure.objects.with_content().get)(pk=adventure.id)
+    consumer.meta = pages.AdventureMeta.of(stored)
+    sent: list[str] = []
+
+    async def send(text_data=None, bytes_data=None, close=False):
+        sent.append(text_data)
+
+    consumer.send = send
+    render_on_pool = consumers.workers.database
+
+    def moving_on_meanwhile(function):
+        async def call():
+            html = await render_on_pool(function)()
+            consumer.showing = 2  # writing_started(2), from the writer's task
+            return html
+
+        return call
+
+    consumer.showing = 1
+    await consumer.adventure_chapter_updated({"number": 1, "part": "image"})
+    assert len(sent) == 1 and sent[0].startswith('<figure id="chapter-image"')  # the normal case
+    monkeypatch.setattr(consumers.workers, "database", moving_on_meanwhile)
+    consumer.showing = 1
+    await consumer.adventure_chapter_updated({"number": 1, "part": "image"})
+    consumer.showing = 1
+    await consumer.adventure_agency_picture_ready({"index": 1})
+    assert len(sent) == 1

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import re
 import uuid
+from importlib import import_module
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import HttpCommunicator
+from django.core.asgi import get_asgi_application
 from django.test import Client
 from django.urls import reverse
 
-from adventures import services, visitors
+from adventures import background, services, visitors
 from adventures.models import Adventure, AdventureStatus, Chapter, LessonTopic, StoryWorld
 from tests.factories import start_adventure
+from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
+from tests.support.fake_gemini import fake_gemini_server  # noqa: F401  (a fixture)
 
 # Transactional: the async views reach the database from other threads (channels'
 # database_sync_to_async closes connections), which a per-test transaction cannot span.
@@ -216,3 +222,36 @@ def test_every_world_has_a_picture_on_the_picker(client):
         assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
         assert response.content.startswith(b"<svg") and len(response.content) < 60_000
     assert client.get("/worlds/nowhere/picture.svg").status_code == 404
+
+
+async def test_after_a_chapter_written_for_a_page_its_picture_and_title_are_made(
+    adventure,
+    settings,
+    tmp_path,
+    fake_gemini,  # noqa: F811
+):
+    """The no-JavaScript choice writes the chapter inside the request; what comes after
+    it (picture, title, looks) goes on after the request has ended, so it must not use
+    the request's own worker thread (Django's ASGI handler ends it with the request)."""
+    settings.MEDIA_ROOT = tmp_path
+    fake_gemini.configure(image_latency_ms=300)  # the picture is made well after the response
+    application = get_asgi_application()  # the HTTP half of storyweb.asgi, as daphne runs it
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[visitors.SESSION_KEY] = adventure.visitor
+    await session.asave()
+    token = "a" * 32
+    headers = [
+        (b"host", b"localhost"),
+        (b"cookie", f"sessionid={session.session_key}; csrftoken={token}".encode()),
+        (b"x-csrftoken", token.encode()),
+        (b"content-type", b"application/x-www-form-urlencoded"),
+    ]
+    url = reverse("adventures:choose", args=[adventure.id])
+    choice = f"chapter=1&choice={adventure.agency_options[0]['id']}".encode()
+    for body in (b"", choice):
+        response = await HttpCommunicator(application, "POST", url, body=body, headers=headers).get_response(timeout=30)
+        assert response["status"] == 302
+    await background.drain(30)
+    chapters = await sync_to_async(lambda: list(Chapter.objects.filter(adventure=adventure).order_by("number")))()
+    assert [c.number for c in chapters] == [1, 2]
+    assert all(c.image_status == "ready" and c.image.name and c.title and c.summary for c in chapters)

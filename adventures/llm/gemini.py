@@ -22,6 +22,7 @@ from django.conf import settings
 from google.genai import types
 from google.genai.client import AsyncClient
 
+from adventures import images
 from adventures.chapter_text import ChoicesInvalid, validate_choices
 from adventures.llm import prompts
 from adventures.llm.base import (
@@ -181,7 +182,12 @@ class GeminiProvider:
         return Picture(data=data, mime_type=mime_type, alt=f"{name}: {option.visual}.")
 
     async def _image(self, brief: ChapterBrief, kind: str, prompt_text: str) -> tuple[bytes, str]:
-        async with Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call:
+        # The per-process cap counts requests to the picture model only: the scene
+        # description and image prompt before it never wait for a free place.
+        async with (
+            images.in_flight_limit(),
+            Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call,
+        ):
             return await generate_image(call, self._clients.get(), prompt_text)
 
 

@@ -302,6 +302,26 @@ async def test_an_agency_picture_is_one_image_call(fake_gemini, settings):
     assert Image.open(io.BytesIO(picture.data)).format == "PNG"
 
 
+@pytest.mark.django_db(transaction=True)  # the calls' telemetry is written after 0.5 s
+async def test_the_cap_on_pictures_in_flight_holds_only_the_picture_model(fake_gemini, settings):
+    """STORYWEB_IMAGES_IN_FLIGHT caps requests to the picture model; a chapter's scene
+    description (the start of its picture) never waits for a free place."""
+    settings.STORYWEB_IMAGES_IN_FLIGHT = 2
+    latency = 0.5
+    fake_gemini.configure(image_latency_ms=latency * 1000)
+    brief = make_brief(number=1)
+    agency = [get_provider().agency_picture(brief, option) for _ in range(2) for option in brief.agency_options]
+    scene = SceneRequest(brief=BRIEF, chapter_text="Inés held up the key.")
+    await asyncio.gather(*agency, get_provider().chapter_picture(scene))
+    drawn = [r.at for r in fake_gemini.requests if r.model == settings.GEMINI_IMAGE_MODEL]
+    assert len(drawn) == 7
+    # A request is in flight from before it arrives until `latency` after: a third one
+    # arriving within `latency` of the one two before it would make three at once.
+    assert all(later - earlier >= latency * 0.95 for earlier, later in zip(drawn, drawn[2:], strict=False))
+    (described,) = [r.at for r in fake_gemini.requests if r.model == settings.GEMINI_TEXT_MODEL]
+    assert described < sorted(drawn)[2], "the scene description queued behind pictures"
+
+
 async def test_a_missing_api_key_is_a_clear_error(fake_gemini, settings):
     settings.GEMINI_API_KEY = ""
     with pytest.raises(ProviderError, match="GEMINI_API_KEY"):
