@@ -38,6 +38,17 @@ def executor() -> ThreadPoolExecutor:
         return _executor
 
 
+def shutdown() -> None:
+    """Stop the pool's threads, waiting for calls under way (tests, before they drop
+    the test database); each thread's database connection is let go with it. The
+    next call starts a new pool."""
+    global _executor
+    with _lock:
+        stopping, _executor = _executor, None
+    if stopping is not None:
+        stopping.shutdown(wait=True)
+
+
 def database[**P, R](function: Callable[P, R]) -> Callable[P, Any]:
     """`database_sync_to_async(function)`, on the pool."""
     return DatabaseSyncToAsync(function, thread_sensitive=False, executor=executor())

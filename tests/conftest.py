@@ -85,11 +85,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_content", stdout=io.StringIO())
     yield
     # The test database cannot be dropped while anyone is connected: hand back the
-    # connection of asgiref's shared worker thread, let go of connections stranded in
-    # dead threads (see _pool_hygiene), and close the PostgreSQL pool's idle ones.
+    # connection of asgiref's shared worker thread, stop the game's worker threads, let
+    # go of connections stranded in dead threads (see _pool_hygiene), and close the
+    # PostgreSQL pool's idle ones.
     from asgiref.sync import SyncToAsync
 
+    from adventures import workers
+
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
+    workers.shutdown()
     gc.collect()
     for connection in connections.all():
         if hasattr(connection, "close_pool"):
