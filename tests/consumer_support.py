@@ -4,12 +4,12 @@ and exactly the messages htmx's ws extension sends."""
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
+from bench import protocol as bench_protocol
 from storyweb.asgi import application
 
 ORIGIN = "http://localhost"
@@ -18,21 +18,9 @@ CHOICE_RE = re.compile(r'name="choice" value="([^"]+)"')
 
 def htmx_message(values: dict[str, Any], *, adventure_id: str, csrf: str | None = "tok" * 10) -> str:
     """What htmx 2's ws extension sends for a click on a `ws-send` button inside our
-    fallback form: the form's values, overridden by hx-vals, plus HEADERS."""
-    body: dict[str, Any] = {}
-    if csrf is not None and values.get("action") == "choose":
-        body["csrfmiddlewaretoken"] = csrf
-        body["chapter"] = str(values["chapter"])  # the hidden input, as text
-        body["choice"] = values["choice"]
-    body.update(values)
-    body["HEADERS"] = {
-        "HX-Request": "true",
-        "HX-Trigger": None,
-        "HX-Trigger-Name": "choice" if values.get("action") == "choose" else None,
-        "HX-Target": None,
-        "HX-Current-URL": f"{ORIGIN}/adventures/{adventure_id}/",
-    }
-    return json.dumps(body)
+    fallback form: the form's values, overridden by hx-vals, plus HEADERS (written
+    once, in the benchmark's player, which speaks to real servers the same way)."""
+    return bench_protocol.htmx_message(values, adventure_id=adventure_id, origin=ORIGIN, csrf=csrf)
 
 
 class Player:
