@@ -105,14 +105,16 @@ class ChapterWriter:
             return
         self.number, self.kind, self.started = job.number, job.brief.kind, True
         await self._each("writing_started", job.number, job.brief.kind, [])
-        if job.number == 1:
-            extras.start_agency_pictures(job.brief)
         provider = get_provider()
         began = time.monotonic()
         try:
             done = None
             async for event in provider.stream_chapter(job.brief):
                 if isinstance(event, TextPiece):
+                    if job.number == 1 and not self.pieces:
+                        # Chapter 1's option pictures, while the rest of its text streams:
+                        # the chapter's own request always goes out first.
+                        extras.start_agency_pictures(job.brief)
                     self.pieces.append(event.text)
                     await self._each("writing_piece", job.number, event.text)
                 elif isinstance(event, ChapterDone):

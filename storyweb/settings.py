@@ -91,10 +91,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("TEST", {})["NAME"] = os.path.join(tempfile.gettempdir(), f"storyweb-test-{os.getpid()}.sqlite3")
 elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
     # Who holds a connection at once, per process: every HTTP request in flight (Django
-    # gives each its own thread), the one thread that channels' database_sync_to_async
-    # shares between all sockets and background tasks, and the few worker threads of
-    # calls kept off it (telemetry batches); each gives its connection back after the
-    # request or call. So the pool bounds concurrent page loads, not players (a crowd
+    # gives each its own thread) and the STORYWEB_WORKER_THREADS threads that serve all
+    # sockets and background tasks (adventures/workers.py); each gives its connection
+    # back after the request or call. So the pool bounds concurrent page loads, not players (a crowd
     # waits its turn, up to the timeout); N processes x STORYWEB_DB_POOL_MAX must stay
     # below PostgreSQL's max_connections (100 by default).
     _db["ENGINE"] = "django.db.backends.postgresql"
