@@ -112,14 +112,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channel layer and cache: in-process by default, Redis when REDIS_URL is set (then
 # several daphne processes share groups, rate-limit counters and the writing locks).
 REDIS_URL = env.str("REDIS_URL", default="")
-# channels-redis waits for a socket's next message with a blocking BZPOPMIN of 5 s;
-# redis-py's default socket timeout is also 5 s, so every socket idle for 5 s would die
-# with a TimeoutError (close code 1011). The read timeout must outlast the block.
+# The channel layer is channels-redis's pub/sub layer: Redis pushes each group message to
+# the processes subscribed to it. (The list-based RedisChannelLayer pops a process's
+# messages one at a time, each pop waiting for the previous one's clean-up round trip;
+# under load the benchmark saw group messages queue there for seconds.) Delivery is at
+# most once, which suits us: group messages only tell connected sockets that something
+# is ready, and a page that reconnects reads the state from the database.
 CHANNEL_LAYER_SOCKET_TIMEOUT = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
@@ -129,8 +132,6 @@ if REDIS_URL:
                     }
                 ],
                 "prefix": env.str("STORYWEB_REDIS_PREFIX", default="storyweb"),
-                "capacity": 1000,
-                "expiry": 30,
             },
         }
     }

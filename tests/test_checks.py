@@ -13,7 +13,7 @@ from adventures import checks
 from tests.support.production import SECRET_KEY, production_env
 from tests.support.servers import ROOT
 
-REDIS_LAYER = "channels_redis.core.RedisChannelLayer"
+REDIS_LAYER = "channels_redis.pubsub.RedisPubSubChannelLayer"
 MEMORY_LAYER = "channels.layers.InMemoryChannelLayer"
 
 
