@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import experiments, figures, processes, report
+from bench import figures, processes, report
 from bench.player import Player, PlayerResult, PlayOptions, new_http_session
 
 
@@ -53,9 +53,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL + Redis instead of SQLite + memory")
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra server setting")
-    parser.add_argument(
-        "--experiment", action="append", default=[], help="a candidate fix to try (bench/experiments.py)"
-    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="a quick check that the benchmark works (CI)")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
@@ -66,9 +63,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.ttft_ms, args.chunk_delay_ms, args.image_latency_ms = 100.0, 5.0, 100.0
         args.think_ms, args.ramp_s = 100.0, 0.5
     args.player_counts = [int(n) for n in args.players.split(",") if n.strip()]
-    unknown = set(args.experiment) - set(experiments.KNOWN)
-    if unknown:
-        parser.error(f"unknown experiment(s) {', '.join(sorted(unknown))}; known: {', '.join(experiments.KNOWN)}")
     return args
 
 
@@ -175,8 +169,6 @@ def run_once(args: argparse.Namespace, n: int, work: Path, static_root: Path) ->
             redis=args.postgres,
         )
         env.update(dict(item.split("=", 1) for item in args.server_env))
-        if args.experiment:
-            env[experiments.ENV] = ",".join(args.experiment)
         processes.prepare_database(env)
         server = processes.start_server(env, work)
         try:
@@ -220,7 +212,6 @@ def main(argv: list[str] | None = None) -> int:
         "ramp_s": args.ramp_s if args.ramp_s is not None else "N/10",
         "database": "PostgreSQL + Redis" if args.postgres else "SQLite + in-memory channel layer",
         "server_env": args.server_env,
-        "experiments": args.experiment,
         "smoke": args.smoke,
     }
     results: dict[int, dict[str, Any]] = {}

@@ -300,9 +300,6 @@ class ProbeConfig(AppConfig):
     verbose_name = "Benchmark probe"
 
     def ready(self) -> None:
-        from bench import experiments
-
         path = os.environ.get(EVENTS_ENV)
         if path:
             install(EventLog(path))
-        experiments.apply(experiments.enabled())

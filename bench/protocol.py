@@ -82,7 +82,7 @@ def htmx_message(
     """What htmx 2's ws extension sends for a click on a `ws-send` element: the values
     of the enclosing form (the fallback form of the choices, which carries a CSRF
     token only when the page, not the socket, rendered it), overridden by hx-vals,
-    plus HEADERS. The same as tests/consumer_support.py's `htmx_message`."""
+    plus HEADERS. The tests' players (tests/consumer_support.py) send it too."""
     body: dict[str, Any] = {}
     if csrf is not None and values.get("action") == "choose":
         body["csrfmiddlewaretoken"] = csrf

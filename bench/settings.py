@@ -4,11 +4,7 @@ by the daphne process that `python -m bench.play` starts."""
 
 from __future__ import annotations
 
-from bench import experiments
 from storyweb.settings import *  # noqa: F403
-from storyweb.settings import DATABASES, INSTALLED_APPS
+from storyweb.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench.probe.ProbeConfig"]
-
-if "sqlite-persistent" in experiments.enabled() and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["CONN_MAX_AGE"] = None

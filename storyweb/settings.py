@@ -93,9 +93,10 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.post
     # Who holds a connection at once, per process: every HTTP request in flight (Django
     # gives each its own thread) and the STORYWEB_WORKER_THREADS threads that serve all
     # sockets and background tasks (adventures/workers.py); each gives its connection
-    # back after the request or call. So the pool bounds concurrent page loads, not players (a crowd
-    # waits its turn, up to the timeout); N processes x STORYWEB_DB_POOL_MAX must stay
-    # below PostgreSQL's max_connections (100 by default).
+    # back after the request or call. So the pool bounds concurrent page loads and
+    # socket calls, not players (a crowd waits its turn, up to the timeout); N
+    # processes x STORYWEB_DB_POOL_MAX must stay below PostgreSQL's max_connections
+    # (100 by default).
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("STORYWEB_DB_POOL_MIN", default=2),
@@ -117,7 +118,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # messages one at a time, each pop waiting for the previous one's clean-up round trip;
 # under load the benchmark saw group messages queue there for seconds.) Delivery is at
 # most once, which suits us: group messages only tell connected sockets that something
-# is ready, and a page that reconnects reads the state from the database.
+# is ready, and a page that reconnects reads the state from the database. (Its reader
+# polls with its own short timeout; the socket timeout bounds publish and subscribe.)
 CHANNEL_LAYER_SOCKET_TIMEOUT = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
