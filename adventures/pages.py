@@ -22,6 +22,7 @@ READING_CAP = timedelta(minutes=10)
 
 STATUS_MESSAGES = {
     "writing": "The storyteller is writing…",
+    "rewriting": "The storyteller is rewriting this part to make it just right…",
     "elsewhere": "Still writing your next chapter… it will appear here in a moment.",
     "finished": "The end! Your adventure is complete.",
 }
