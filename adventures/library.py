@@ -116,7 +116,7 @@ def check_topic(data: Any, *, filename: str) -> dict[str, Any]:
         seen_ids.add(qid)
         _require(q.get("difficulty") in DIFFICULTIES, f"{where}: {qid} has an unknown difficulty")
         per_difficulty[q["difficulty"]] += 1
-        for key in ("question", "answer", "explanation"):
+        for key in ("question", "answer", "explanation", "misconception", "hook"):
             _require(_is_text(q.get(key)), f"{where}: {qid} has no {key}")
         wrong = q.get("wrong")
         _require(
