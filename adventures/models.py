@@ -121,6 +121,11 @@ class Question(models.Model):
     wrong_answer_1 = models.CharField(max_length=200)
     wrong_answer_2 = models.CharField(max_length=200)
     explanation = models.TextField(help_text="One or two sentences on why the answer is right.")
+    misconception = models.TextField(
+        blank=True,
+        help_text="One line on the most tempting wrong answer: why a child might pick it and why it is not right.",
+    )
+    hook = models.TextField(blank=True, help_text="One line linking the fact to everyday life.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -199,6 +199,9 @@ def question_reviews(chapters: list[Chapter]) -> list[dict[str, Any]]:
                 "right_answer": (correct["text"] if correct else chapter.question.answer) if chosen else "",
                 "is_correct": bool(chapter.is_correct),
                 "explanation": chapter.question.explanation,
+                # The note on the tempting mistake only helps someone who made one.
+                "misconception": chapter.question.misconception if chosen and not chapter.is_correct else "",
+                "hook": chapter.question.hook,
             }
         )
     return reviews

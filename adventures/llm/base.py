@@ -94,6 +94,8 @@ class Question:
     answer: str
     wrong: tuple[str, str]
     explanation: str
+    misconception: str = ""
+    hook: str = ""
 
 
 @dataclass(frozen=True)
