@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -38,6 +38,13 @@ class SignupForm(UserCreationForm):
         if username and self._meta.model.objects.filter(username__iexact=username).exists():
             raise ValidationError(USERNAME_TAKEN)
         return username
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username and password do not match. Check them and try again (capital letters count).",
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -200,7 +200,10 @@ def test_a_wrong_password_explains_and_moves_nothing(django_user_model):
     client, (adventure,) = guest_with_adventures()
     response = client.post("/accounts/login/", {"username": "maple", "password": "not-it"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password." in response.content.decode()
+    assert (
+        '<div class="form-errors" role="alert"><p>That username and password do not match. '
+        "Check them and try again (capital letters count).</p></div>"
+    ) in response.content.decode()
     assert "_auth_user_id" not in client.session
     adventure.refresh_from_db()
     assert adventure.user is None
