@@ -69,7 +69,7 @@ def box(page, selector: str) -> dict[str, float]:
 # --- The start page ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "options", "most_screens"), [("360", PHONE, 4.5), ("zoom-200", ZOOM_200, 8)])
+@pytest.mark.parametrize(("name", "options", "most_screens"), [("360", PHONE, 4.2), ("zoom-200", ZOOM_200, 6.5)])
 def test_the_start_page_is_short_and_its_cards_are_one_line(open_page, site, name, options, most_screens):
     page = open_page(**options)
     page.goto(f"{site}/")
@@ -124,7 +124,7 @@ def test_on_a_desktop_the_bar_stays_small_and_never_hides_the_chapter_line(open_
     start(page, site, world="brasswind-city", topic="times-tables")
     wait_for_chapter(page, 1)
     assert page.evaluate("() => getComputedStyle(document.querySelector('.reader-bar')).position") == "sticky"
-    assert box(page, ".reader-bar")["height"] <= 0.1 * 900
+    assert box(page, ".reader-bar")["height"] <= 0.08 * 900
     # "Chapter N of 10" is said once on screen: the bar's copy is for screen readers.
     assert page.locator(".progress-label").inner_text() == "Chapter 1 of 10"
     assert page.evaluate("() => document.querySelector('.progress-label').getBoundingClientRect().width") <= 1
@@ -252,8 +252,11 @@ def test_the_admin_fits_a_phone_and_a_laptop(open_page, site):
     log_in_to_admin(page, site)
     page.goto(f"{site}/admin/adventures/telemetryevent/")
     assert page.locator("#result_list tbody tr").count() > 0
-    table = page.locator("#result_list").bounding_box()
-    assert table["x"] + table["width"] <= 1280
+    # Every column shows: the list does not scroll sideways inside its box.
+    hidden = page.evaluate(
+        "() => { const r = document.querySelector('#changelist .results'); return r.scrollWidth - r.clientWidth; }"
+    )
+    assert hidden <= 0, f"{hidden} px of the list are cut off"
     assert overflow(page) <= 0
     shot(page, "layout-telemetry-1280")
     response = page.request.get(f"{site}/favicon.ico")
