@@ -167,7 +167,6 @@ class AdventureCard:
 
     adventure: Adventure
     picture_url: str
-    picture_is_world: bool
     chapter: int
 
 
@@ -177,7 +176,6 @@ def adventure_card(adventure: Adventure) -> AdventureCard:
     return AdventureCard(
         adventure=adventure,
         picture_url=_media_url(picture) or reverse("adventures:world_picture", args=[adventure.world.slug]),
-        picture_is_world=not picture,
         chapter=max(1, getattr(adventure, "chapters_written", 0)),
     )
 
