@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from adventures import plan as plan_rules
 
@@ -183,6 +184,20 @@ class AdventureQuerySet(models.QuerySet):
 
     def with_content(self) -> AdventureQuerySet:
         return self.select_related("world", "topic")
+
+    def with_progress(self) -> AdventureQuerySet:
+        """Each with `chapters_written` (the highest chapter number, 0 for none) and
+        `latest_picture` (the stored picture of the newest chapter that has one, or "")."""
+        pictures = (
+            Chapter.objects.filter(adventure=OuterRef("pk"), image_status=ImageStatus.READY)
+            .exclude(image="")
+            .order_by("-number")
+            .values("image")[:1]
+        )
+        return self.annotate(
+            chapters_written=Coalesce(Max("chapters__number"), 0),
+            latest_picture=Coalesce(Subquery(pictures), Value(""), output_field=models.CharField()),
+        )
 
 
 class Adventure(models.Model):
