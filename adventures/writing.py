@@ -23,6 +23,7 @@ from adventures import background, extras, services, storyteller, telemetry, wor
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
 from adventures.llm.base import ChapterDone, LimitReached, ProviderError, Rewind, StoryLost, TextPiece
+from adventures.safety.stream import safe_chapter
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class ChapterWriter:
         began = time.monotonic()
         try:
             done = None
-            async for event in provider.stream_chapter(job.brief):
+            async for event in safe_chapter(provider, job.brief):
                 if isinstance(event, TextPiece):
                     if job.number == 1 and not self.pieces:
                         # Chapter 1's option pictures, while the rest of its text streams:
