@@ -281,6 +281,10 @@ STORYWEB_MODERATION_MIN_SEVERITY = env.int("STORYWEB_MODERATION_MIN_SEVERITY", d
 # True: a chapter whose moderation call fails is not shown (safer, but an outage of the
 # lite model then stops every story). False: the local screen alone vouches for it.
 STORYWEB_MODERATION_REQUIRED = env.bool("STORYWEB_MODERATION_REQUIRED", default=False)
+# True: a chapter is shown only once the moderation call has passed it (no streaming:
+# the child waits for the whole chapter). False: it streams, screened a sentence at a
+# time, and a chapter the moderation call flags is withdrawn from the page and rewritten.
+STORYWEB_MODERATE_BEFORE_SHOWING = env.bool("STORYWEB_MODERATE_BEFORE_SHOWING", default=False)
 STORYWEB_SAFETY_REWRITES = env.int("STORYWEB_SAFETY_REWRITES", default=3)
 STORYWEB_SAFETY_EMAIL = env.str("STORYWEB_SAFETY_EMAIL", default="")
 STORYWEB_SAFETY_EMAIL_SEVERITY = env.int("STORYWEB_SAFETY_EMAIL_SEVERITY", default=4)

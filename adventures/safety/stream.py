@@ -2,7 +2,8 @@
 
 It holds back the sentence being written (at most one) and screens each sentence before
 passing it on; after the provider's last word it screens the whole chapter and its
-choices and runs the independent moderation call, before the chapter can be saved. A
+choices and runs the independent moderation call, before the chapter can be saved
+(with STORYWEB_MODERATE_BEFORE_SHOWING, before any of it is shown: no streaming). A
 flag throws the draft away (a Rewind, if any of it was shown), records the flag and
 streams a rewrite whose brief says what to avoid. After STORYWEB_SAFETY_REWRITES
 rewrites it gives up with a ProviderError: the writer's usual "try again".
@@ -50,12 +51,14 @@ async def safe_chapter(provider: Provider, brief: ChapterBrief) -> AsyncIterator
             async for event in events:
                 yield event
         return
+    # Held whole: nothing is shown before the moderation call has passed the chapter.
+    hold = settings.STORYWEB_SAFETY_MODERATION and settings.STORYWEB_MODERATE_BEFORE_SHOWING
     categories: list[str] = []
     current = brief
     for attempt in range(settings.STORYWEB_SAFETY_REWRITES + 1):
         shown = False
         flagged: _Flagged | None = None
-        held = ""
+        held, passed = "", ""  # the sentence being written; screened sentences not yet sent
         async with contextlib.aclosing(provider.stream_chapter(current)) as events:
             async for event in events:
                 if isinstance(event, TextPiece):
@@ -64,20 +67,22 @@ async def safe_chapter(provider: Provider, brief: ChapterBrief) -> AsyncIterator
                         flagged = _screened(sentence)
                         if flagged:
                             break
-                        shown = True
-                        yield TextPiece(sentence)
+                        if hold:
+                            passed += sentence
+                        else:
+                            shown = True
+                            yield TextPiece(sentence)
                 elif isinstance(event, Rewind):  # the provider threw its own draft away
-                    held = ""
+                    held = passed = ""
                     if shown:
                         shown = False
                         yield event
                 elif isinstance(event, ChapterDone):
                     flagged = _screened(held) if held.strip() else None
-                    if flagged is None and held:
-                        shown = True
-                        yield TextPiece(held)
                     flagged = flagged or await _finished(provider, current, event)
                     if flagged is None:
+                        if passed + held:
+                            yield TextPiece(passed + held)
                         yield event
                         return
                 if flagged:

@@ -14,13 +14,13 @@ from adventures import background, telemetry
 from adventures.llm import offline
 from adventures.llm.base import ChapterDone, TextPiece
 from adventures.models import Adventure, AdventureStatus, Chapter, TelemetryEvent
-from tests.consumer_support import Player, choice_ids
+from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
+from tests.safety.play import LENGTH, play_to_the_end
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 UNSAFE = "He pulled out a knife and stabbed the guard again and again until he was dead."
-LENGTH = 10
 
 
 def with_unsafe_sentence(text: str) -> str:
@@ -51,28 +51,6 @@ def unsafe_model(monkeypatch):
 
     monkeypatch.setattr(offline.OfflineProvider, "stream_chapter", stream)
     return replies
-
-
-async def play_to_the_end(player: Player) -> list[str]:
-    """Every frame the socket sent, through a whole adventure (pressing Try again if a
-    chapter ran out of rewrites)."""
-    await player.connect()
-    frames: list[str] = []
-    number = 1
-    while number <= LENGTH:
-        message = await player.receive(timeout=20)
-        frames.append(message)
-        if "status--error" in message:
-            await player.send({"action": "retry"})
-        elif message.startswith('<article id="chapter" class="chapter') and (
-            f'data-chapter="{number}"' in message and "chapter--writing" not in message
-        ):
-            if number < LENGTH:
-                await player.choose(number, choice_ids(message)[number % 3])
-            number += 1
-    frames += await player.settle()
-    await player.close()
-    return frames
 
 
 async def test_an_unsafe_sentence_in_30_percent_of_replies_never_reaches_a_child(unsafe_model, settings):
