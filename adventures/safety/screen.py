@@ -27,14 +27,14 @@ CATEGORY_NAMES = {
     "violence": "violence",
 }
 _SEVERITY = re.compile(r"^#\s*severity:\s*([1-5])\s*$")
-_EDGE_BEFORE, _EDGE_AFTER = r"(?<![a-z0-9])", r"(?![a-z0-9])"
+_WORD = re.compile(r"[a-z0-9]+")  # anything else (spaces, apostrophes, @) is a boundary
 
 
 @dataclass(frozen=True)
 class Flag:
     category: str  # one of CATEGORIES
     severity: int  # 1 (mild) .. 5 (severe)
-    term: str  # what matched, as it reads in the text
+    term: str  # what matched, as it reads in the (normalised) text
 
     @property
     def category_name(self) -> str:
@@ -45,7 +45,10 @@ class Flag:
 class _List:
     category: str
     severity: int
-    pattern: re.Pattern[str]
+    # Phrases as word tuples, found by their first word: a sentence is checked with one
+    # dictionary look-up per word rather than a regular expression per phrase.
+    by_first_word: dict[str, tuple[tuple[str, ...], ...]]
+    patterns: tuple[re.Pattern[str], ...]  # the "re:" lines
 
 
 def normalise(text: str) -> str:
@@ -55,15 +58,8 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _phrase(line: str) -> str:
-    if line.startswith("re:"):
-        return f"(?:{line[3:]})"
-    words = normalise(line).split(" ")
-    return _EDGE_BEFORE + r"\s+".join(re.escape(w) for w in words) + _EDGE_AFTER
-
-
-def _read(path: Path) -> tuple[int, list[str]]:
-    severity, phrases = 3, []
+def _read(path: Path) -> tuple[int, list[tuple[str, ...]], list[re.Pattern[str]]]:
+    severity, phrases, patterns = 3, [], []
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line:
@@ -71,22 +67,28 @@ def _read(path: Path) -> tuple[int, list[str]]:
         if line.startswith("#"):
             found = _SEVERITY.match(line)
             severity = int(found[1]) if found else severity
-            continue
-        phrases.append(_phrase(line))
-    return severity, phrases
+        elif line.startswith("re:"):
+            patterns.append(re.compile(line[3:]))
+        else:
+            phrases.append(tuple(_WORD.findall(normalise(line))))
+    return severity, phrases, patterns
+
+
+def _index(phrases: list[tuple[str, ...]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):  # the whole phrase before a part of it
+        found.setdefault(phrase[0], []).append(phrase)
+    return {word: tuple(items) for word, items in found.items()}
 
 
 @cache
-def _lists() -> tuple[tuple[_List, ...], re.Pattern[str] | None]:
+def _lists() -> tuple[tuple[_List, ...], dict[str, tuple[tuple[str, ...], ...]]]:
     lists = []
     for category in CATEGORIES:
-        severity, phrases = _read(LISTS / f"{category}.txt")
-        # Longest first, so the reported term is the whole phrase rather than a part.
-        phrases.sort(key=len, reverse=True)
-        lists.append(_List(category, severity, re.compile("|".join(phrases))))
-    _, allowed = _read(LISTS / "allow.txt")
-    allow = re.compile("|".join(sorted(allowed, key=len, reverse=True))) if allowed else None
-    return tuple(lists), allow
+        severity, phrases, patterns = _read(LISTS / f"{category}.txt")
+        lists.append(_List(category, severity, _index(phrases), tuple(patterns)))
+    _, allowed, _ = _read(LISTS / "allow.txt")
+    return tuple(lists), _index(allowed)
 
 
 def reload_lists() -> None:
@@ -94,16 +96,38 @@ def reload_lists() -> None:
     _lists.cache_clear()
 
 
+def _matches(words: list[str], at: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> tuple[str, ...] | None:
+    for phrase in index.get(words[at], ()):
+        if tuple(words[at : at + len(phrase)]) == phrase:
+            return phrase
+    return None
+
+
 def check(text: str) -> Flag | None:
-    """The first flag in `text`, or None when it is clean."""
+    """The first flag in `text` (in the order of CATEGORIES), or None when it is clean."""
     lists, allow = _lists()
     plain = normalise(text)
-    if allow is not None:
-        plain = allow.sub(lambda m: " " * len(m[0]), plain)
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(plain)]
+    words = [plain[a:b] for a, b in spans]
+    allowed = [False] * len(words)  # words inside an allow-listed phrase match nothing
+    for at in range(len(words)):
+        phrase = _matches(words, at, allow)
+        if phrase:
+            allowed[at : at + len(phrase)] = [True] * len(phrase)
+    searchable = plain  # for the "re:" lines: the allow-listed words blanked out
+    for i, (a, b) in enumerate(spans):
+        if allowed[i]:
+            searchable = searchable[:a] + " " * (b - a) + searchable[b:]
     for item in lists:
-        found = item.pattern.search(plain)
-        if found:
-            return Flag(category=item.category, severity=item.severity, term=found[0].strip())
+        for at in range(len(words)):
+            phrase = None if allowed[at] else _matches(words, at, item.by_first_word)
+            if phrase and not any(allowed[at : at + len(phrase)]):
+                term = plain[spans[at][0] : spans[at + len(phrase) - 1][1]]
+                return Flag(category=item.category, severity=item.severity, term=term)
+        for pattern in item.patterns:
+            found = pattern.search(searchable)
+            if found:
+                return Flag(category=item.category, severity=item.severity, term=found[0].strip())
     return None
 
 
