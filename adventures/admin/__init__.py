@@ -7,4 +7,4 @@ escaping or as arguments of `format_html`, never through `mark_safe`.
 
 from __future__ import annotations
 
-from adventures.admin import content, play, records  # noqa: F401  (each module registers its models)
+from adventures.admin import content, play, records, safety  # noqa: F401  (each module registers its models)

@@ -83,8 +83,8 @@ async def test_unsafe_chapters_and_picture_prompts_never_reach_a_child(fake_gemi
     assert len(picture_flags) == written["picture"]
     assert {(f["layer"], f["category"]) for f in flags} == {(layer, "violence")}
     assert {f["action"] for f in chapter_flags} <= {"rewritten", "stopped"}
-    # A picture prompt flagged twice (its rewrite too) leaves the chapter its fallback art:
-    # one image request fewer. The three agency pictures per adventure are drawn as ever.
-    fallbacks = sum(f["action"] == "fallback art" for f in picture_flags)
-    assert sum(f["action"] == "prompt rewritten" for f in picture_flags) == len(picture_flags) - fallbacks
-    assert len(drawn) == 3 * (LENGTH + 3) - fallbacks
+    # Every flagged prompt was written again; a rewrite flagged too left the chapter its
+    # fallback art (a page shown later may ask for that picture again, through the same checks).
+    actions = [f["action"] for f in picture_flags]
+    assert set(actions) <= {"prompt rewritten", "fallback art"}
+    assert actions.count("prompt rewritten") >= actions.count("fallback art")
