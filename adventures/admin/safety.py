@@ -18,10 +18,10 @@ from adventures.safety import moderation
 
 class _DetailFilter(admin.SimpleListFilter):
     key = ""
-    choices: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(c, c.replace("_", " ")) for c in self.choices]
+        return [(v, v.replace("_", " ")) for v in self.values]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[SafetyFlag]) -> QuerySet[SafetyFlag]:
         return queryset.filter(**{f"details__{self.key}": self.value()}) if self.value() else queryset
@@ -29,12 +29,12 @@ class _DetailFilter(admin.SimpleListFilter):
 
 class CategoryFilter(_DetailFilter):
     title = parameter_name = key = "category"
-    choices = moderation.CATEGORIES[1:]
+    values = moderation.CATEGORIES[1:]
 
 
 class WhereFilter(_DetailFilter):
     title = parameter_name = key = "where"
-    choices = ("chapter", "picture", "username", "feedback")
+    values = ("chapter", "picture", "username", "feedback")
 
 
 class SeverityFilter(admin.SimpleListFilter):
