@@ -117,9 +117,7 @@ async def test_over_the_socket_with_what_htmx_sends(settings):
     assert '<aside id="feedback" class="feedback feedback--ask"' in final
     await player.settle()
 
-    await player.comm.send_json_to(
-        {"action": "feedback", "rating": "sideways", "comment": "", "HEADERS": {}}
-    )
+    await player.comm.send_json_to({"action": "feedback", "rating": "sideways", "comment": "", "HEADERS": {}})
     reply = await player.receive()
     assert reply.startswith('<aside id="feedback" class="feedback feedback--ask"')
     assert "Pick thumbs up or thumbs down." in reply

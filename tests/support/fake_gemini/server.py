@@ -17,8 +17,8 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.fake_gemini import replies
-from tests.support.fake_gemini.moderation import Unsafe
 from tests.support.fake_gemini.faults import MID_STREAM, OK, FakeSettings, Fault, RecordedRequest, status
+from tests.support.fake_gemini.moderation import Unsafe
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _PATH = re.compile(r"^/(?P<version>v1\w*)/models/(?P<model>[^/:]+):(?P<method>generateContent|streamGenerateContent)$")
