@@ -310,3 +310,5 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="storyweb@localhost")
 # adventures (finished or not) and telemetry go after these many days untouched.
 STORYWEB_RETENTION_GUEST_DAYS = env.int("STORYWEB_RETENTION_GUEST_DAYS", default=90)
 STORYWEB_RETENTION_TELEMETRY_DAYS = env.int("STORYWEB_RETENTION_TELEMETRY_DAYS", default=90)
+# How grown-ups reach the operator about data (shown on /privacy/), e.g. an email address.
+STORYWEB_PRIVACY_CONTACT = env.str("STORYWEB_PRIVACY_CONTACT", default="")
