@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adventures', '0001_initial'),
+        ('adventures', '0002_question_misconception_hook'),
     ]
 
     operations = [
