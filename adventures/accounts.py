@@ -1,16 +1,25 @@
-"""Accounts: sign up, log in, log out, styled like the game. A guest's adventures
-move into the account when they sign up or log in (see signals.py)."""
+"""Accounts: sign up, log in, log out, styled like the game; the account page where its
+holder downloads or deletes their data; the privacy notice. A guest's adventures move
+into the account when they sign up or log in (see signals.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import login
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+
+from adventures import privacy, services
+from adventures.models import Adventure
+from adventures.safety import player_text_validator
 
 # Django's own help is written for adults (and lists the password rules as HTML); the
 # same rules, for a reader of 8, with a grown-up nearby.
@@ -24,9 +33,13 @@ USERNAME_TAKEN = "Someone already has that username. Please try another one."
 
 
 class SignupForm(UserCreationForm):
+    """A username and a password, nothing else (no email: README "Child safety and
+    privacy"); the username is screened like everything players write."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         username, password, again = self.fields["username"], self.fields["password1"], self.fields["password2"]
+        username.validators.append(player_text_validator("username"))
         username.help_text = USERNAME_HELP
         password.help_text = PASSWORD_HELP
         again.label = "Password again"
@@ -57,3 +70,50 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("adventures:list")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, delete this account and every adventure in it. This cannot be undone.",
+        error_messages={"required": "Tick the box to say you are sure."},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    """The account holder's own data: download it, or delete it all (a page for grown-ups)."""
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(request, "The account and everything in it has been deleted.")
+        return redirect("adventures:home")
+    count = Adventure.objects.filter(user=request.user).count()
+    context = {"form": form, "adventure_count": count}
+    return render(request, "registration/account.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def account_download(request: HttpRequest) -> HttpResponse:
+    archive = privacy.account_archive(request.user)
+    response = HttpResponse(archive, content_type="application/zip")
+    name = "".join(ch if ch.isalnum() else "-" for ch in request.user.get_username())
+    response["Content-Disposition"] = f'attachment; filename="storyweb-{name}.zip"'
+    return response
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "adventures/privacy.html",
+        {
+            "guest_days": settings.STORYWEB_RETENTION_GUEST_DAYS,
+            "telemetry_days": settings.STORYWEB_RETENTION_TELEMETRY_DAYS,
+            "unfinished_days": settings.STORYWEB_CLEANUP_DAYS,
+            "uses_gemini": settings.STORYWEB_LLM == "gemini",
+            "contact": settings.STORYWEB_PRIVACY_CONTACT,
+        },
+    )

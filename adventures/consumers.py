@@ -258,10 +258,9 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     async def _handle_feedback(self, message: protocol.Message) -> None:
         def give() -> str:
             user = self.scope.get("user")
-            signed_in = bool(user and user.is_authenticated)
             form = FeedbackForm(dict(message.fields))
             if not form.is_valid():
-                box = {"state": "ask", "ask_contact": not signed_in, "error": next(iter(form.errors.values()))[0]}
+                box = {"state": "ask", "error": next(iter(form.errors.values()))[0]}
                 return render("feedback", feedback=box, meta=self.meta)
             # Said once already: thank them again and store nothing.
             with contextlib.suppress(services.FeedbackAlreadyGiven):

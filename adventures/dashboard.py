@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from adventures import plan as plan_rules
 from adventures.models import Adventure, Chapter, Difficulty, Feedback, FeedbackRating, TelemetryEvent
+from adventures.safety import review
 
 PERIOD_DAYS = (7, 30, 90)
 DEFAULT_DAYS = 30
@@ -315,6 +316,7 @@ class Dashboard:
     pictures: Pictures
     rate_limits: dict[str, int]
     feedback: Ratio
+    safety_flags: list[review.FlagDay]
 
     @property
     def started(self) -> int:
@@ -337,6 +339,7 @@ def dashboard(period: Period) -> Dashboard:
         pictures=picture_success(period),
         rate_limits=rate_limit_hits(period),
         feedback=feedback_ratio(period),
+        safety_flags=review.flags_per_day(period),
     )
 
 

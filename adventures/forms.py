@@ -8,6 +8,7 @@ from django import forms
 
 from adventures import plan
 from adventures.models import Difficulty, FeedbackRating, LessonTopic, StoryWorld
+from adventures.safety import player_text_validator
 
 
 class AdventureStartForm(forms.Form):
@@ -58,5 +59,12 @@ class FeedbackForm(forms.Form):
             "invalid_choice": "Pick thumbs up or thumbs down.",
         },
     )
-    comment = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), strip=True)
-    contact = forms.CharField(required=False, max_length=200, strip=True)
+    # No contact field: nothing on a child's page asks for an email (README "Child safety
+    # and privacy"); comments are screened like everything players write.
+    comment = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        strip=True,
+        validators=[player_text_validator("feedback")],
+    )

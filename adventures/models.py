@@ -365,6 +365,22 @@ class TelemetryEvent(models.Model):
         return f"{self.name} at {self.created_at:%Y-%m-%d %H:%M:%S}"
 
 
+class SafetyFlagManager(models.Manager["SafetyFlag"]):
+    def get_queryset(self) -> models.QuerySet[SafetyFlag]:
+        return super().get_queryset().filter(name="safety_flag")
+
+
+class SafetyFlag(TelemetryEvent):
+    """The `safety_flag` events (adventures/safety/flags.py), for the admin's review list."""
+
+    objects = SafetyFlagManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["-created_at"]
+        verbose_name = "safety flag"
+
+
 class FeedbackRating(models.TextChoices):
     UP = "up", "Thumbs up"
     DOWN = "down", "Thumbs down"
@@ -373,7 +389,6 @@ class FeedbackRating(models.TextChoices):
 class Feedback(models.Model):
     rating = models.CharField(max_length=4, choices=FeedbackRating.choices)
     comment = models.TextField(blank=True, max_length=2000)
-    contact = models.CharField(blank=True, max_length=200)
     adventure = models.ForeignKey(Adventure, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
     chapter_number = models.PositiveSmallIntegerField(null=True, blank=True)
     visitor = models.CharField(max_length=64, blank=True, db_index=True)

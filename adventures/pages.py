@@ -196,11 +196,11 @@ def _media_url(name: str) -> str:
 
 def feedback(*, chapter_number: int, already_given: bool, signed_in: bool) -> dict[str, Any]:
     """The little thumbs up / down box: asked once per visitor, from chapter
-    STORYWEB_FEEDBACK_AFTER_CHAPTER on. Guests may leave a contact."""
+    STORYWEB_FEEDBACK_AFTER_CHAPTER on. It never asks for contact details."""
     from django.conf import settings
 
     due = chapter_number >= settings.STORYWEB_FEEDBACK_AFTER_CHAPTER and not already_given
-    return {"state": "ask" if due else "", "ask_contact": not signed_in}
+    return {"state": "ask" if due else ""}
 
 
 def status(kind: str = "", message: str = "", *, retry: bool = False) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 MAX_MESSAGE_BYTES = 4096
 ACTIONS = ("choose", "resume", "retry", "summary", "feedback")
 ALLOWED_KEYS = {"action", "chapter", "choice", "HEADERS", "csrfmiddlewaretoken"}
-FEEDBACK_KEYS = {"rating", "comment", "contact"}
+FEEDBACK_KEYS = {"rating", "comment"}
 CHOICE_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 MAX_CHAPTER = 99
 

@@ -34,6 +34,7 @@ EVENT_NAMES = (
     "rate_limited",
     "chapter_rewound",
     "feedback_given",
+    "safety_flag",
     "error",
 )
 

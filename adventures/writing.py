@@ -11,6 +11,7 @@ holder dies, so a restarted or other process can take over.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -23,6 +24,7 @@ from adventures import background, extras, services, storyteller, telemetry, wor
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
 from adventures.llm.base import ChapterDone, LimitReached, ProviderError, Rewind, StoryLost, TextPiece
+from adventures.safety.stream import safe_chapter
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,10 @@ class ChapterWriter:
         self.pieces: list[str] = []
         self.watchers: set[Watcher] = set()
         self.started = False
+        # Set when the chapter's end is announced: the writer only lets go of its lock
+        # after that, and a choice arriving meanwhile must start a new writer, not
+        # attach to this one (it would wait for a chapter that never comes).
+        self.finished = False
         self.task: asyncio.Task[None] | None = None
 
     async def attach(self, watcher: Watcher) -> None:
@@ -111,7 +117,7 @@ class ChapterWriter:
         began = time.monotonic()
         try:
             done = None
-            async for event in provider.stream_chapter(job.brief):
+            async for event in safe_chapter(provider, job.brief):
                 if isinstance(event, TextPiece):
                     if job.number == 1 and not self.pieces:
                         # Chapter 1's option pictures, while the rest of its text streams:
@@ -169,6 +175,7 @@ class ChapterWriter:
         extras.start_after_chapter(chapter.pk, job.brief, done.text)
 
     async def _announce(self, event_type: str, **payload: Any) -> None:
+        self.finished = True
         await get_channel_layer().group_send(group_name(self.adventure_id), {"type": event_type, **payload})
 
 
@@ -182,7 +189,7 @@ async def ensure_writing(adventure_id: Any, watcher: Watcher) -> None:
     comes as an `adventure.chapter_ready` or `adventure.chapter_failed` group event.
     """
     adventure_id = str(adventure_id)
-    writer = _writers.get(adventure_id)
+    writer = await _current_writer(adventure_id)
     if writer is not None:
         await writer.attach(watcher)
         return
@@ -190,6 +197,17 @@ async def ensure_writing(adventure_id: Any, watcher: Watcher) -> None:
     writer.watchers.add(watcher)
     _writers[adventure_id] = writer
     writer.task = background.spawn(_run(writer), name=f"chapter:{adventure_id}")
+
+
+async def _current_writer(adventure_id: str) -> ChapterWriter | None:
+    """This process's writer of the adventure's due chapter, once one that has finished
+    has let go of its lock."""
+    writer = _writers.get(adventure_id)
+    if writer is not None and writer.finished and writer.task is not None:
+        with contextlib.suppress(Exception):  # its failure was logged; we only wait for its end
+            await asyncio.shield(writer.task)
+        writer = _writers.get(adventure_id)
+    return writer
 
 
 async def _run(writer: ChapterWriter) -> None:
@@ -221,8 +239,7 @@ class _NobodyWatching:
 async def write_and_wait(adventure_id: Any) -> None:
     """Write the due chapter (or wait for the one being written here) to the end."""
     adventure_id = str(adventure_id)
-    if adventure_id not in _writers:
-        await ensure_writing(adventure_id, _NobodyWatching())
+    await ensure_writing(adventure_id, _NobodyWatching())
     writer = _writers.get(adventure_id)
     if writer is not None and writer.task is not None:
         await asyncio.shield(writer.task)
@@ -230,7 +247,7 @@ async def write_and_wait(adventure_id: Any) -> None:
 
 async def attach_if_writing(adventure_id: Any, watcher: Watcher) -> bool:
     """Attach to a chapter being written in this process; False when there is none."""
-    writer = _writers.get(str(adventure_id))
+    writer = await _current_writer(str(adventure_id))
     if writer is None:
         return False
     await writer.attach(watcher)

@@ -270,3 +270,45 @@ STORYWEB_CLEANUP_DAYS = env.int("STORYWEB_CLEANUP_DAYS", default=30)
 STORYWEB_FEEDBACK_AFTER_CHAPTER = env.int("STORYWEB_FEEDBACK_AFTER_CHAPTER", default=5)
 # Maximum size of one client WebSocket message, in bytes.
 STORYWEB_MAX_MESSAGE_BYTES = 4096
+
+# Child safety (README "Child safety and privacy"): the local screen on every sentence,
+# the independent moderation call on every finished chapter and picture prompt, how
+# many rewrites a flagged chapter gets before the player is asked to try again, and
+# who hears about severe flags (Django's email backend; the console in development).
+STORYWEB_SAFETY_SCREEN = env.bool("STORYWEB_SAFETY_SCREEN", default=True)
+STORYWEB_SAFETY_MODERATION = env.bool("STORYWEB_SAFETY_MODERATION", default=True)
+STORYWEB_MODERATION_MIN_SEVERITY = env.int("STORYWEB_MODERATION_MIN_SEVERITY", default=3)
+# True: a chapter whose moderation call fails is not shown (safer, but an outage of the
+# lite model then stops every story). False: the local screen alone vouches for it.
+STORYWEB_MODERATION_REQUIRED = env.bool("STORYWEB_MODERATION_REQUIRED", default=False)
+# True: a chapter is shown only once the moderation call has passed it (no streaming:
+# the child waits for the whole chapter). False: it streams, screened a sentence at a
+# time, and a chapter the moderation call flags is withdrawn from the page and rewritten.
+STORYWEB_MODERATE_BEFORE_SHOWING = env.bool("STORYWEB_MODERATE_BEFORE_SHOWING", default=False)
+STORYWEB_SAFETY_REWRITES = env.int("STORYWEB_SAFETY_REWRITES", default=3)
+STORYWEB_SAFETY_EMAIL = env.str("STORYWEB_SAFETY_EMAIL", default="")
+STORYWEB_SAFETY_EMAIL_SEVERITY = env.int("STORYWEB_SAFETY_EMAIL_SEVERITY", default=4)
+_MAIL_BACKEND = env.str(
+    "STORYWEB_MAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_SMTP = {
+    "host": env.str("STORYWEB_SMTP_HOST", default="localhost"),
+    "port": env.int("STORYWEB_SMTP_PORT", default=25),
+    "username": env.str("STORYWEB_SMTP_USER", default=""),
+    "password": env.str("STORYWEB_SMTP_PASSWORD", default=""),
+    "use_tls": env.bool("STORYWEB_SMTP_TLS", default=False),
+}
+MAILERS = {
+    "default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _SMTP if _MAIL_BACKEND.endswith(".smtp.EmailBackend") else {}}
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="storyweb@localhost")
+
+# Privacy: how long things are kept (cleanup_adventures applies these). A guest's
+# adventures (finished or not) and telemetry go after these many days untouched.
+STORYWEB_RETENTION_GUEST_DAYS = env.int("STORYWEB_RETENTION_GUEST_DAYS", default=90)
+STORYWEB_RETENTION_TELEMETRY_DAYS = env.int("STORYWEB_RETENTION_TELEMETRY_DAYS", default=90)
+# How grown-ups reach the operator about data (shown on /privacy/), e.g. an email address.
+STORYWEB_PRIVACY_CONTACT = env.str("STORYWEB_PRIVACY_CONTACT", default="")

@@ -12,6 +12,9 @@ from adventures import accounts, views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/download/", accounts.account_download, name="account_download"),
+    path("privacy/", accounts.privacy_notice, name="privacy"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=accounts.LoginForm),

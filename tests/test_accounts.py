@@ -88,7 +88,7 @@ def test_signing_up_makes_an_account_logs_in_and_brings_the_guests_adventures():
     assert (adventure.user, adventure.visitor) == (user, visitor)
     assert sees(client, adventure) == OWNER_SEES
     html = client.get("/adventures/").content.decode()
-    assert '<span class="nav-user">Hello, river</span>' in html
+    assert '<span class="nav-user">Hello, <a href="/accounts/">river</a></span>' in html  # their account page
     assert '<form method="post" action="/accounts/logout/">' in html
     assert sees(Client(), adventure) == STRANGER_SEES
 

@@ -45,7 +45,7 @@ def adventure(media) -> Adventure:
     services.chapter_set_title_summary(chapter_id=first.pk, title=f"Title {HOSTILE}", summary=f"Summary {HOSTILE}")
     services.character_visuals_save(adventure_id=adventure.id, visuals={f"Name {HOSTILE}": f"Look {HOSTILE}"})
     Adventure.objects.filter(pk=adventure.pk).update(protagonist_name=f"P{HOSTILE}"[:60])
-    Feedback.objects.create(rating="down", comment=f"Comment {HOSTILE}", contact=HOSTILE, adventure=adventure)
+    Feedback.objects.create(rating="down", comment=f"Comment {HOSTILE}", adventure=adventure)
     telemetry.record("error", adventure_id=adventure.id, where="chapter", reason="lost", error=HOSTILE)
     adventure.refresh_from_db()
     return adventure

@@ -7,6 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
@@ -90,6 +91,9 @@ def test_a_dry_run_changes_nothing_and_counts_what_would_go(world_of_adventures)
         "Dry run: nothing is deleted.\n"
         "Unfinished adventures untouched for 30 days: would remove 2 adventures, 5 chapters, "
         "2 character visuals, 7 picture files (1 batch).\n"
+        "Guests' adventures untouched for 90 days: would remove 1 adventure, 2 chapters, "
+        "1 character visual, 3 picture files (1 batch), and 0 comments.\n"
+        "Telemetry older than 90 days: would remove 0 events.\n"
     )
     assert (Adventure.objects.count(), Chapter.objects.count(), CharacterVisual.objects.count()) == before
     for _, names in world_of_adventures.values():
@@ -102,8 +106,11 @@ def test_a_run_removes_exactly_the_expired_adventures_with_their_files(world_of_
     assert output == (
         "Unfinished adventures untouched for 30 days: removed 2 adventures, 5 chapters, "
         "2 character visuals, 7 picture files (1 batch).\n"
+        "Guests' adventures untouched for 90 days: removed 1 adventure, 2 chapters, "
+        "1 character visual, 3 picture files (1 batch), and 0 comments.\n"
+        "Telemetry older than 90 days: removed 0 events.\n"
     )
-    gone = {"old in progress", "old abandoned"}
+    gone = {"old in progress", "old abandoned", "old completed"}
     remaining = set(Adventure.objects.values_list("pk", flat=True))
     for label, (adventure, names) in world_of_adventures.items():
         if label in gone:
@@ -114,7 +121,7 @@ def test_a_run_removes_exactly_the_expired_adventures_with_their_files(world_of_
             assert adventure.pk in remaining, label
             assert all(exists(names)), label
     assert not Chapter.objects.filter(adventure_id__in=[world_of_adventures[label][0].pk for label in gone]).exists()
-    assert CharacterVisual.objects.count() == 4
+    assert CharacterVisual.objects.count() == 3
     feedback.refresh_from_db()
     assert feedback.adventure_id is None  # feedback stays, without its adventure
 
@@ -125,9 +132,16 @@ def test_days_defaults_to_the_setting_and_can_be_given(world_of_adventures, sett
     assert "untouched for 1 day: would remove 4 adventures" in run("--dry-run", "--days", "1")
 
 
+def in_an_account(adventures: dict[str, tuple[Adventure, list[str]]]) -> None:
+    """Accounts' adventures are kept until deleted (guests' go after the guest retention)."""
+    user = User.objects.create_user("acct")
+    Adventure.objects.filter(pk__in=[a.pk for a, _ in adventures.values()]).update(user=user)
+
+
 def test_completed_days_removes_old_completed_adventures_only(world_of_adventures):
+    in_an_account(world_of_adventures)
     output = run("--completed-days", "90")
-    assert output.splitlines()[1] == (
+    assert output.splitlines()[2] == (
         "Completed adventures finished more than 90 days ago: removed 1 adventure, 2 chapters, "
         "1 character visual, 3 picture files (1 batch)."
     )
@@ -137,9 +151,10 @@ def test_completed_days_removes_old_completed_adventures_only(world_of_adventure
 
 
 def test_a_completed_adventure_touched_recently_stays(world_of_adventures):
+    in_an_account(world_of_adventures)
     old = world_of_adventures["old completed"][0]
     Adventure.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=5))
-    assert "removed 0 adventures" in run("--completed-days", "90").splitlines()[1]
+    assert "removed 0 adventures" in run("--completed-days", "90").splitlines()[2]
     assert Adventure.objects.filter(pk=old.pk).exists()
 
 
@@ -214,3 +229,33 @@ def test_an_adventure_played_after_its_batch_was_picked_survives():
 def test_bad_numbers_are_refused(args):
     with pytest.raises(CommandError, match="expected a whole number of at least 1"):
         run(*args)
+
+
+def test_guests_adventures_and_comments_go_after_the_guest_retention_accounts_stay(settings):
+    settings.STORYWEB_RETENTION_GUEST_DAYS = 60
+    adventure_with_pictures("g1", status=AdventureStatus.COMPLETED, idle_days=61, completed_days=61)
+    guest_new, _ = adventure_with_pictures("g2", status=AdventureStatus.COMPLETED, idle_days=59, completed_days=59)
+    kept, _ = adventure_with_pictures("a1", status=AdventureStatus.COMPLETED, idle_days=400, completed_days=400)
+    Adventure.objects.filter(pk=kept.pk).update(user=User.objects.create_user("reader"))
+    old_comment = Feedback.objects.create(rating="up", comment="old", visitor="g1")
+    Feedback.objects.filter(pk=old_comment.pk).update(created_at=timezone.now() - timedelta(days=61))
+    Feedback.objects.create(rating="up", comment="new", visitor="g2")
+    output = run()
+    assert output.splitlines()[1] == (
+        "Guests' adventures untouched for 60 days: removed 1 adventure, 2 chapters, "
+        "1 character visual, 3 picture files (1 batch), and 1 comment."
+    )
+    assert set(Adventure.objects.values_list("pk", flat=True)) == {guest_new.pk, kept.pk}
+    assert list(Feedback.objects.values_list("comment", flat=True)) == ["new"]
+
+
+def test_telemetry_goes_after_the_retention_setting_by_default(settings):
+    settings.STORYWEB_RETENTION_TELEMETRY_DAYS = 30
+    TelemetryEvent.objects.all().delete()
+    for days in (31, 29):
+        telemetry.record("recap_viewed")
+        TelemetryEvent.objects.filter(pk=TelemetryEvent.objects.latest("pk").pk).update(
+            created_at=timezone.now() - timedelta(days=days)
+        )
+    assert run().splitlines()[-1] == "Telemetry older than 30 days: removed 1 event."
+    assert TelemetryEvent.objects.count() == 1

@@ -77,7 +77,6 @@ def hostile_rows(adventure: Adventure) -> None:
         chapter_number=2,
         rating="down",
         comment=HOSTILE,
-        contact=HOSTILE,
     )
 
 

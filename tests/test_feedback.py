@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 
 from adventures import services
-from adventures.models import Chapter, Feedback
+from adventures.models import Chapter, Feedback, TelemetryEvent
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 
@@ -46,7 +46,8 @@ def test_not_asked_before_chapter_five_then_asked(settings):
     html = client.get(f"/adventures/{adventure.id}/").content.decode()
     assert "Are you enjoying your adventure?" in html
     assert f'action="/adventures/{adventure.id}/feedback/"' in html
-    assert 'name="contact"' in html  # guests may leave a contact
+    # Nothing on a child's page asks for an email (README "Child safety and privacy").
+    assert 'name="contact"' not in html and 'type="email"' not in html and "email" not in html.lower()
 
 
 def play_chapters_more(adventure, upto: int) -> None:
@@ -75,17 +76,20 @@ def test_the_plain_form_stores_once_and_validates(settings):
     assert "Pick thumbs up or thumbs down." in response.content.decode()
     assert not Feedback.objects.exists()
 
-    response = client.post(
-        url, {"rating": "up", "comment": "I loved the owl!", "contact": "mum@example.com"}, follow=True
+    response = client.post(url, {"rating": "up", "comment": "Email me at mum@example.com"}, follow=True)
+    assert "Please say that without those words, or without any addresses or numbers" in response.content.decode()
+    assert not Feedback.objects.exists()
+    flag = TelemetryEvent.objects.get(name="safety_flag")
+    assert (flag.details["where"], flag.details["category"], flag.details["action"]) == (
+        "feedback",
+        "contact",
+        "refused",
     )
+
+    response = client.post(url, {"rating": "up", "comment": "I loved the owl!", "contact": "x@y.z"}, follow=True)
     assert "Thank you for telling us!" in response.content.decode()
     feedback = Feedback.objects.get()
-    assert (feedback.rating, feedback.comment, feedback.contact, feedback.chapter_number) == (
-        "up",
-        "I loved the owl!",
-        "mum@example.com",
-        1,
-    )
+    assert (feedback.rating, feedback.comment, feedback.chapter_number) == ("up", "I loved the owl!", 1)
     assert feedback.visitor == visitor and feedback.adventure_id == adventure.id
 
     response = client.post(url, {"rating": "down"}, follow=True)
@@ -113,9 +117,7 @@ async def test_over_the_socket_with_what_htmx_sends(settings):
     assert '<aside id="feedback" class="feedback feedback--ask"' in final
     await player.settle()
 
-    await player.comm.send_json_to(
-        {"action": "feedback", "rating": "sideways", "comment": "", "contact": "", "HEADERS": {}}
-    )
+    await player.comm.send_json_to({"action": "feedback", "rating": "sideways", "comment": "", "HEADERS": {}})
     reply = await player.receive()
     assert reply.startswith('<aside id="feedback" class="feedback feedback--ask"')
     assert "Pick thumbs up or thumbs down." in reply
@@ -125,7 +127,6 @@ async def test_over_the_socket_with_what_htmx_sends(settings):
             "csrfmiddlewaretoken": "x",
             "rating": "down",
             "comment": "<b>too short</b>",
-            "contact": "",
             "action": "feedback",
             "HEADERS": {"HX-Request": "true"},
         }

@@ -89,7 +89,7 @@ def frames(valid: str, real_choice: str, seed: int = 20261124) -> Iterator[tuple
             "HEADERS": {"HX-Trigger": markup, "HX-Current-URL": markup},
         }
         if message["action"] == "feedback":
-            message.update(rating=markup, comment=markup, contact=markup)  # a rating that is not one
+            message.update(rating=markup, comment=markup)  # a rating that is not one
             del message["chapter"], message["choice"]
         if rng.random() < 0.3:
             message[markup] = markup

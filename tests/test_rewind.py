@@ -18,6 +18,8 @@ from tests.factories import start_adventure, visitor_session
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PIECE = '<div id="chapter-text" hx-swap-oob="beforeend">{}</div>'
+# The safety screen passes the story on a whole sentence at a time.
+FIRST_SENTENCE = "A first draft that must go. "
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ async def test_a_rewind_empties_the_chapter_and_only_the_new_draft_is_saved(game
     session_key, adventure = game
     player = Player(adventure.id, session_key)
     await player.connect()
-    await player.receive_until(PIECE.format("that must go. "))
+    await player.receive_until(PIECE.format(FIRST_SENTENCE))
     for event in gate:
         event.set()
     messages, final = await player.receive_chapter(1)
@@ -82,7 +84,7 @@ async def test_a_reconnect_after_a_rewind_never_sees_the_withdrawn_words(game, g
     session_key, adventure = game
     first = Player(adventure.id, session_key)
     await first.connect()
-    await first.receive_until(PIECE.format("that must go. "))
+    await first.receive_until(PIECE.format(FIRST_SENTENCE))
     release, second_draft = gate
     release.set()
     await first.receive_until("rewriting this part")

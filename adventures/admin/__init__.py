@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from adventures.admin import content, play, records  # noqa: F401  (each module registers its models)
+from adventures.admin import content, play, records, safety  # noqa: F401  (each module registers its models)
 
 # Say whose admin this is (instead of "Django administration").
 admin.site.site_header = "StoryWeb admin"

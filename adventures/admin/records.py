@@ -89,16 +89,16 @@ class TelemetryEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "rating", "comment_excerpt", "contact", "chapter_number", "adventure_link"]
+    list_display = ["created_at", "rating", "comment_excerpt", "chapter_number", "adventure_link"]
     list_filter = ["rating", "created_at"]
     date_hierarchy = "created_at"
-    search_fields = ["comment", "contact", "=visitor", "adventure__id__exact"]
-    search_help_text = "Words of a comment or contact, a visitor id or an adventure id."
-    fields = ["created_at", "rating", "comment", "contact", "adventure_link", "chapter_number", "visitor", "user"]
+    search_fields = ["comment", "=visitor", "adventure__id__exact"]
+    search_help_text = "Words of a comment, a visitor id or an adventure id."
+    fields = ["created_at", "rating", "comment", "adventure_link", "chapter_number", "visitor", "user"]
     readonly_fields = fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser  # e.g. to remove a contact on request
+        return request.user.is_superuser  # e.g. to remove a comment on request
 
     @admin.display(description="Comment")
     def comment_excerpt(self, feedback: Feedback) -> str:

@@ -193,6 +193,16 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Verdict:
+    """An independent moderation of a text (adventures/safety/moderation.py): the worst
+    category found ("none" when clean) and how bad, 1 (harmless) to 5 (severe)."""
+
+    category: str
+    severity: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class SceneRequest:
     """What a chapter picture should show."""
 
@@ -221,3 +231,8 @@ class Provider(Protocol):
     async def chapter_picture(self, scene: SceneRequest) -> Picture: ...
 
     async def agency_picture(self, brief: ChapterBrief, option: AgencyOption) -> Picture: ...
+
+    async def moderate(self, brief: ChapterBrief, text: str, *, kind: str) -> Verdict:
+        """Judge `text` (kind "chapter" or "picture") for a children's service, without
+        the story's instructions. Raises ProviderError when it cannot."""
+        ...

@@ -35,6 +35,7 @@ from adventures.llm.base import (
     StoryLost,
     TextPiece,
     TitleSummary,
+    Verdict,
 )
 from adventures.llm.gemini_calls import (
     Call,
@@ -47,6 +48,7 @@ from adventures.llm.gemini_calls import (
     text_config,
 )
 from adventures.llm.gemini_stream import StreamedChapter
+from adventures.safety import moderation, pictures
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +175,9 @@ class GeminiProvider:
         image_prompt = await self._small(
             brief, "image_prompt", prompts.image_prompt(scene, description), _parse_image_prompt
         )
+        image_prompt = await pictures.checked_picture_prompt(
+            self, brief, image_prompt, rewrite=lambda text, category: self._picture_rewrite(brief, text, category)
+        )
         data, mime_type = await self._image(brief, "image", prompts.picture(image_prompt))
         return Picture(data=data, mime_type=mime_type, alt=alt)
 
@@ -180,6 +185,15 @@ class GeminiProvider:
         data, mime_type = await self._image(brief, "agency_image", prompts.agency_picture(brief, option))
         name = option.name[:1].upper() + option.name[1:]
         return Picture(data=data, mime_type=mime_type, alt=f"{name}: {option.visual}.")
+
+    # --- safety (adventures/safety) -----------------------------------------------------
+
+    async def moderate(self, brief: ChapterBrief, text: str, *, kind: str) -> Verdict:
+        return await self._small(brief, "moderation", moderation.prompt(text, kind=kind), moderation.parse)
+
+    async def _picture_rewrite(self, brief: ChapterBrief, text: str, category: str) -> str:
+        prompt = moderation.picture_rewrite_prompt(text, category)
+        return await self._small(brief, "image_prompt", prompt, _parse_image_prompt)
 
     async def _image(self, brief: ChapterBrief, kind: str, prompt_text: str) -> tuple[bytes, str]:
         # The per-process cap counts requests to the picture model only: the scene

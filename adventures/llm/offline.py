@@ -24,6 +24,7 @@ from adventures.llm.base import (
     SceneRequest,
     TextPiece,
     TitleSummary,
+    Verdict,
 )
 
 SVG = "image/svg+xml"
@@ -72,6 +73,12 @@ class OfflineProvider:
 
         svg = art.draw_agency_option(brief, option)
         return Picture(data=svg.encode(), mime_type=SVG, alt=art.agency_alt(brief, option))
+
+    async def moderate(self, brief: ChapterBrief, text: str, *, kind: str) -> Verdict:
+        # No model to ask: the local screen over the whole text is the offline judge.
+        from adventures.safety.moderation import local_verdict
+
+        return local_verdict(text)
 
 
 def pieces(text: str, rng: random.Random) -> list[str]:

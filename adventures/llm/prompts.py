@@ -66,6 +66,7 @@ def chapter(brief: ChapterBrief) -> Prompt:
         _previous(brief),
         _lesson(brief),
         _output(brief),
+        f"Take care: {brief.caution}" if brief.caution else "",
     ]
     return Prompt(system=STORYTELLER, user="\n\n".join(s for s in sections if s))
 

@@ -7,11 +7,13 @@ does; both are reached as `services.<name>`.
 
 from __future__ import annotations
 
+from adventures.services.accounts import account_delete
 from adventures.services.cleanup import (
     UNFINISHED,
     CleanupReport,
     adventures_delete,
     adventures_delete_expired,
+    feedback_delete_older,
     telemetry_delete_older,
 )
 from adventures.services.play import (
@@ -44,6 +46,7 @@ __all__ = [
     "ChoiceResult",
     "CleanupReport",
     "FeedbackAlreadyGiven",
+    "account_delete",
     "adventure_abandon",
     "adventure_start",
     "adventures_claim",
@@ -57,6 +60,7 @@ __all__ = [
     "chapter_set_title_summary",
     "character_visuals_save",
     "content_load",
+    "feedback_delete_older",
     "feedback_give",
     "feedback_given",
     "new_choice_id",

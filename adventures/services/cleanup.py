@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from adventures.models import Adventure, AdventureStatus, Chapter, CharacterVisual, TelemetryEvent
+from adventures.models import Adventure, AdventureStatus, Chapter, CharacterVisual, Feedback, TelemetryEvent
 
 UNFINISHED = (AdventureStatus.IN_PROGRESS, AdventureStatus.ABANDONED)
 
@@ -39,14 +39,15 @@ class CleanupReport:
         )
 
 
-def _expired(*, older_than: datetime, statuses: Sequence[str]) -> QuerySet[Adventure]:
+def _expired(*, older_than: datetime, statuses: Sequence[str], guests_only: bool = False) -> QuerySet[Adventure]:
     """Adventures in `statuses` untouched since `older_than`; a completed one must also
-    have been completed before it."""
-    return Adventure.objects.filter(
+    have been completed before it. `guests_only`: only those of no account."""
+    expired = Adventure.objects.filter(
         Q(completed_at__isnull=True) | Q(completed_at__lt=older_than),
         status__in=list(statuses),
         updated_at__lt=older_than,
     ).order_by()
+    return expired.filter(user__isnull=True) if guests_only else expired
 
 
 def _picture_names(adventure_ids: list[Any], agency_options: list[Any]) -> list[str]:
@@ -120,6 +121,7 @@ def adventures_delete_expired(
     statuses: Sequence[str] = UNFINISHED,
     batch_size: int = 200,
     dry_run: bool = False,
+    guests_only: bool = False,
 ) -> CleanupReport:
     """Delete adventures in `statuses` untouched (updated_at) since `older_than` (completed
     ones: also completed before it), with their chapters, character visuals and pictures,
@@ -130,7 +132,7 @@ def adventures_delete_expired(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    candidates = _expired(older_than=older_than, statuses=statuses)
+    candidates = _expired(older_than=older_than, statuses=statuses, guests_only=guests_only)
     report = CleanupReport()
     after = None
     while True:
@@ -152,6 +154,13 @@ def adventures_delete(*, adventure_ids: Sequence[Any]) -> CleanupReport:
     """Delete these adventures now, whatever their state, with their rows and pictures
     (the admin's delete action)."""
     return _delete_batch(list(adventure_ids), Adventure.objects.order_by())
+
+
+def feedback_delete_older(*, older_than: datetime, dry_run: bool = False) -> int:
+    """Delete guests' feedback given before `older_than` (an account holder's goes with
+    the account). Returns how many (would) go."""
+    old = Feedback.objects.filter(created_at__lt=older_than, user__isnull=True).order_by()
+    return old.count() if dry_run else old.delete()[0]
 
 
 def telemetry_delete_older(*, older_than: datetime, dry_run: bool = False, batch_size: int = 1000) -> int:

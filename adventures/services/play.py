@@ -305,7 +305,6 @@ def feedback_give(
     chapter_number: int | None,
     rating: str,
     comment: str = "",
-    contact: str = "",
 ) -> Feedback:
     """Store a visitor's thumbs up or down, once per visitor."""
     with transaction.atomic():
@@ -314,7 +313,6 @@ def feedback_give(
         feedback = Feedback.objects.create(
             rating=rating,
             comment=comment,
-            contact=contact,
             adventure_id=adventure_id,
             chapter_number=chapter_number,
             visitor=visitor,

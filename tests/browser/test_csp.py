@@ -62,7 +62,7 @@ def assert_clean(page, where: str) -> None:
 
 def test_the_game_and_account_pages_run_under_the_policy(watched, server_with_admin):
     page, base = watched, server_with_admin
-    for path in ("/", "/accounts/signup/", "/accounts/login/", "/adventures/"):
+    for path in ("/", "/accounts/signup/", "/accounts/login/", "/adventures/", "/privacy/"):
         page.goto(f"{base}{path}")
         assert_clean(page, path)
     reader = begin(page, base)
@@ -114,6 +114,7 @@ def test_the_admin_runs_under_the_policy(watched, server_with_admin):
         "/admin/adventures/telemetryevent/",
         "/admin/adventures/question/",
         "/admin/adventures/feedback/",
+        "/admin/adventures/safetyflag/",
         "/admin/auth/user/",
     ):
         page.goto(f"{base}{path}")

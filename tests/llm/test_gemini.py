@@ -15,6 +15,7 @@ from adventures.llm import get_provider, prompts
 from adventures.llm.base import ChapterDone, LimitReached, ProviderError, SceneRequest, StoryLost, TextPiece
 from adventures.llm.gemini import GeminiProvider
 from adventures.models import TelemetryEvent
+from adventures.safety import moderation
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies
@@ -277,9 +278,12 @@ async def test_character_visuals_update_the_known_looks(fake_gemini):
 async def test_a_chapter_picture_goes_scene_then_image_prompt_then_image(fake_gemini, settings):
     scene = SceneRequest(brief=BRIEF, chapter_text="Inés held up the key.", character_visuals=(("Quill", "a fox"),))
     picture = await get_provider().chapter_picture(scene)
-    described, prompted, drawn = fake_gemini.requests
+    described, prompted, moderated, drawn = fake_gemini.requests
     assert (described.model, described.schema) == (settings.GEMINI_TEXT_MODEL, prompts.SCENE_SCHEMA)
     assert (prompted.model, prompted.schema) == (settings.GEMINI_LITE_MODEL, prompts.IMAGE_PROMPT_SCHEMA)
+    # The picture prompt is moderated (adventures/safety) before the image model sees it.
+    assert (moderated.model, moderated.schema) == (settings.GEMINI_LITE_MODEL, moderation.SCHEMA)
+    assert replies._STRINGS_BY_KEY["prompt"] in moderated.prompt
     assert drawn.model == settings.GEMINI_IMAGE_MODEL
     assert drawn.config["responseModalities"] == ["IMAGE"]
     assert replies._STRINGS_BY_KEY["scene"] in prompted.prompt

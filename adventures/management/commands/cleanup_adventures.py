@@ -1,4 +1,6 @@
-"""Remove adventures nobody will come back to, with their pictures (DESIGN §9).
+"""Remove adventures nobody will come back to, with their pictures (DESIGN §9), and
+apply the retention periods of the privacy notice: guests' adventures and comments,
+and telemetry, go after STORYWEB_RETENTION_GUEST_DAYS / _TELEMETRY_DAYS (90 by default).
 
 Safe from cron while players play: only adventures untouched for the whole window go,
 and each batch re-checks that in the transaction that deletes it.
@@ -42,8 +44,9 @@ def _describe(report: services.CleanupReport) -> str:
 class Command(BaseCommand):
     help = (
         "Remove adventures that were never finished and have not been touched for --days days, "
-        "with their chapters, character visuals and picture files; optionally completed adventures "
-        "and old telemetry too."
+        "with their chapters, character visuals and picture files; guests' adventures (finished or not) "
+        "and comments after --guest-days, telemetry after --telemetry-days; optionally completed "
+        "adventures of accounts too."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -61,10 +64,18 @@ class Command(BaseCommand):
             help="Also remove completed adventures finished (and untouched) more than this many days ago.",
         )
         parser.add_argument(
+            "--guest-days",
+            type=_positive,
+            default=None,
+            help="Guests' adventures (any status) untouched for this many days go, and guests' comments "
+            f"older than that (default: STORYWEB_RETENTION_GUEST_DAYS, now {settings.STORYWEB_RETENTION_GUEST_DAYS}).",
+        )
+        parser.add_argument(
             "--telemetry-days",
             type=_positive,
             default=None,
-            help="Also remove telemetry events older than this many days.",
+            help="Telemetry events (safety flags included) older than this many days go "
+            f"(default: STORYWEB_RETENTION_TELEMETRY_DAYS, now {settings.STORYWEB_RETENTION_TELEMETRY_DAYS}).",
         )
         parser.add_argument(
             "--batch-size", type=_positive, default=200, help="Adventures deleted per transaction (default 200)."
@@ -91,6 +102,21 @@ class Command(BaseCommand):
             f"({_plural(unfinished.batches, 'batch', 'batches')})."
         )
 
+        guest_days: int = options["guest_days"] or settings.STORYWEB_RETENTION_GUEST_DAYS
+        guests = services.adventures_delete_expired(
+            older_than=now - timedelta(days=guest_days),
+            # Unfinished ones older than --days went above already (unless guests' time is shorter).
+            statuses=[AdventureStatus.COMPLETED, *(services.UNFINISHED if guest_days < days else ())],
+            batch_size=batch_size,
+            dry_run=dry_run,
+            guests_only=True,
+        )
+        comments = services.feedback_delete_older(older_than=now - timedelta(days=guest_days), dry_run=dry_run)
+        self.stdout.write(
+            f"Guests' adventures untouched for {_plural(guest_days, 'day')}: {verb} {_describe(guests)} "
+            f"({_plural(guests.batches, 'batch', 'batches')}), and {_plural(comments, 'comment')}."
+        )
+
         if options["completed_days"]:
             completed_days: int = options["completed_days"]
             completed = services.adventures_delete_expired(
@@ -104,9 +130,6 @@ class Command(BaseCommand):
                 f"{verb} {_describe(completed)} ({_plural(completed.batches, 'batch', 'batches')})."
             )
 
-        if options["telemetry_days"]:
-            telemetry_days: int = options["telemetry_days"]
-            events = services.telemetry_delete_older(older_than=now - timedelta(days=telemetry_days), dry_run=dry_run)
-            self.stdout.write(
-                f"Telemetry older than {_plural(telemetry_days, 'day')}: {verb} {_plural(events, 'event')}."
-            )
+        telemetry_days: int = options["telemetry_days"] or settings.STORYWEB_RETENTION_TELEMETRY_DAYS
+        events = services.telemetry_delete_older(older_than=now - timedelta(days=telemetry_days), dry_run=dry_run)
+        self.stdout.write(f"Telemetry older than {_plural(telemetry_days, 'day')}: {verb} {_plural(events, 'event')}.")

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from tests.support.fake_gemini import replies
 from tests.support.fake_gemini.faults import MID_STREAM, OK, FakeSettings, Fault, RecordedRequest, status
+from tests.support.fake_gemini.moderation import Unsafe
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 _PATH = re.compile(r"^/(?P<version>v1\w*)/models/(?P<model>[^/:]+):(?P<method>generateContent|streamGenerateContent)$")
@@ -43,6 +44,7 @@ class FakeGemini:
         self._stopping: asyncio.Event | None = None
         self._released: asyncio.Event | None = None
         self._serving_loop: asyncio.AbstractEventLoop | None = None
+        self.unsafe = Unsafe()  # the safety tests' misbehaving model (moderation.py)
 
     # --- control, from any thread ---------------------------------------------------
 
@@ -79,6 +81,7 @@ class FakeGemini:
             self._faults.clear()
             self._records.clear()
             self._rng.seed(self._defaults.seed)
+        self.unsafe.configure(chapter_rate=0.0, picture_rate=0.0, subtle=False)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -223,9 +226,11 @@ class FakeGemini:
         if record.wants_json:
             if fault.kind == "bad_json":
                 return '{"title": "The Gate by the'  # cut short, as a truncated reply would be
-            return json.dumps(replies.json_for_schema(record.schema))
+            return self.unsafe.json_reply(record.schema, record.prompt) or json.dumps(
+                replies.json_for_schema(record.schema)
+            )
         seed = settings.seed + len(record.prompt)
-        text = replies.prose(words=settings.prose_words, seed=seed, decorate=settings.decorate)
+        text = self.unsafe.prose(replies.prose(words=settings.prose_words, seed=seed, decorate=settings.decorate))
         if replies.CHOICES_MARKER in record.text:  # the prompt asks for the choices block
             text += replies.choices_block("malformed" if fault.kind == "malformed" else settings.choices)
         return text
