@@ -27,6 +27,16 @@ class LimitReached(ProviderError):
     """A cost limit (the daily cap on LLM calls) stops this call."""
 
 
+class StorytellerBusy(ProviderError):
+    """The model's service asked us to wait longer than a child should (a long retry
+    delay, a used-up quota): fail fast, the player tries again later."""
+
+
+class SafetyStop(ProviderError):
+    """Every draft of the chapter, each with a gentler prompt, was stopped by the model's
+    safety filter: nothing was saved; a Try again starts with a gentler prompt still."""
+
+
 @dataclass(frozen=True)
 class Character:
     name: str

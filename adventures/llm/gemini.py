@@ -6,13 +6,20 @@ image model through `generate_content` with the IMAGE modality. Retries, deadlin
 telemetry live in gemini_calls.py, the cleaning of streamed text in gemini_stream.py.
 
 A chapter's text is what the player saw: the streamed pieces, cleaned as they went
-(no "Chapter N" line, no markdown, nothing from the choices marker on), joined and with
-paragraphs normalised by `clean_prose`.
+(no "Chapter N" line, no markdown, nothing from the choices marker or a menu on), joined
+and with paragraphs normalised by `clean_prose`.
+
+How a stream ends decides what happens next (gemini_outcomes.py): a safety stop, a
+blocked prompt, recited text or a draft cut off by the output cap is written again with
+a caution in the prompt; when the player had already seen words of that draft they are
+withdrawn first (Rewind). A chapter the child has read is never thrown away for want of
+choices: the repair call's failure falls back on choices built from the story state.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -22,36 +29,42 @@ from django.conf import settings
 from google.genai import types
 from google.genai.client import AsyncClient
 
-from adventures import images
+from adventures import images, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid, validate_choices
-from adventures.llm import prompts
+from adventures.llm import gemini_outcomes, prompts
 from adventures.llm.base import (
     AgencyOption,
     ChapterBrief,
     ChapterDone,
     Picture,
     ProviderError,
+    Rewind,
+    SafetyStop,
     SceneRequest,
     StoryLost,
     TextPiece,
     TitleSummary,
 )
+from adventures.llm.fallback_choices import fallback_choices
 from adventures.llm.gemini_calls import (
     Call,
-    Clients,
+    Stopped,
     Unfinished,
-    describe,
     generate_image,
     generate_json,
     is_retryable,
-    text_config,
+    refused,
 )
+from adventures.llm.gemini_config import Clients, text_config
 from adventures.llm.gemini_stream import StreamedChapter
 
 logger = logging.getLogger(__name__)
 
 LOST = "The story got lost on the way. Please try again."
-_FINISHED = (types.FinishReason.STOP, types.FinishReason.MAX_TOKENS)
+STOPPED = "The storyteller could not find a gentle way to tell this part. Press Try again for a new telling."
+# A caution that made a chapter fail is kept this long, so that Try again (from any
+# process) starts from a gentler prompt rather than the one that was refused.
+CAUTION_SECONDS = 6 * 3600
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -67,14 +80,18 @@ class GeminiProvider:
 
     # --- the chapter ----------------------------------------------------------------
 
-    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
-        prompt = prompts.chapter(brief)
-        config = text_config(prompt)
+    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+        model = settings.GEMINI_TEXT_MODEL
+        carried = await workers.cache.get(_caution_key(brief)) or ""
+        stops: list[gemini_outcomes.Verdict] = []
         chapter: StreamedChapter | None = None
-        async with Call("chapter", settings.GEMINI_TEXT_MODEL, brief, seconds=settings.GEMINI_CHAPTER_DEADLINE) as call:
+        async with Call("chapter", model, brief, seconds=settings.GEMINI_CHAPTER_DEADLINE) as call:
             client = self._clients.get()
             attempt = 0
             while chapter is None:
+                caution = " ".join(c for c in (brief.caution, carried, gemini_outcomes.caution_for(stops)) if c)
+                prompt = prompts.chapter(dataclasses.replace(brief, caution=caution))
+                config = text_config(prompt, model, max_tokens=settings.GEMINI_CHAPTER_MAX_TOKENS)
                 attempt += 1
                 streamed = StreamedChapter()
                 try:
@@ -82,16 +99,34 @@ class GeminiProvider:
                         async for piece in pieces:
                             yield TextPiece(piece)
                     chapter = streamed
+                except Stopped as stop:
+                    call.stopped(stop.verdict)
+                    stops.append(stop.verdict)
+                    if streamed.shown:  # the child saw words of a draft that must go
+                        yield Rewind(stop.verdict.reason)
+                    if len(stops) > settings.GEMINI_REWRITES:
+                        await self._give_up(brief, stops)
+                    logger.info("chapter %d stopped (%s); writing it again", brief.number, stop.verdict.reason)
                 except Exception as exc:
                     if streamed.shown:  # the player has read part of it: no quiet restart
                         raise StoryLost(LOST) from exc
                     if isinstance(exc, ProviderError) and not isinstance(exc, Unfinished):
                         raise
                     if not is_retryable(exc):
-                        raise ProviderError(f"The storyteller's chapter call was refused: {describe(exc)}") from exc
+                        raise refused(call, exc) from exc
                     await call.pause(attempt, exc)
+        if carried:
+            await workers.cache.delete(_caution_key(brief))
         choices = await self._choices(brief, chapter) if brief.wants_choices else ()
         yield ChapterDone(text=chapter.text, choices=choices)
+
+    async def _give_up(self, brief: ChapterBrief, stops: list[gemini_outcomes.Verdict]) -> None:
+        """Every draft was stopped: remember the caution for Try again, then fail kindly."""
+        await workers.cache.set(_caution_key(brief), gemini_outcomes.caution_for(stops), timeout=CAUTION_SECONDS)
+        reasons = ", ".join(v.reason for v in stops)
+        if any(v.is_safety for v in stops):
+            raise SafetyStop(f"{STOPPED} ({reasons})")
+        raise ProviderError(f"every draft of the chapter was stopped ({reasons})")
 
     async def _stream_once(
         self,
@@ -105,7 +140,7 @@ class GeminiProvider:
         stream = await call.wait(
             client.models.generate_content_stream(model=call.model, contents=prompt.user, config=config)
         )
-        usage = finish = None
+        usage = finish = block = None
         async with contextlib.aclosing(stream):
             try:
                 while True:
@@ -114,16 +149,22 @@ class GeminiProvider:
                     except StopAsyncIteration:
                         break
                     usage = chunk.usage_metadata or usage  # a running total within one stream
+                    call.note_reply(chunk)
+                    if chunk.prompt_feedback and chunk.prompt_feedback.block_reason:
+                        block = chunk.prompt_feedback.block_reason
                     if chunk.candidates and chunk.candidates[0].finish_reason:
                         finish = chunk.candidates[0].finish_reason
-                    piece = streamed.feed(chunk.text or "")
+                    piece = streamed.feed(_text_of(chunk))
                     if piece:
                         call.first_text()
                         yield piece
             finally:
                 call.usage(usage)
-        if finish not in _FINISHED:
-            raise Unfinished(f"the stream ended without finishing (finish reason {finish})")
+        verdict = gemini_outcomes.judge(finish=finish, block=block)
+        if verdict.outcome == gemini_outcomes.REWRITE:
+            raise Stopped(verdict)
+        if verdict.outcome != gemini_outcomes.FINISHED:
+            raise Unfinished(f"the stream ended without finishing (finish reason {verdict.reason})")
         tail = streamed.finish()
         if tail:
             call.first_text()
@@ -139,8 +180,17 @@ class GeminiProvider:
             logger.info("chapter %d: choices block unusable (%s); repairing", brief.number, problem)
         try:
             return await self._small(brief, "repair", prompts.choices_repair(brief, chapter.text), _parse_choices)
-        except ProviderError as exc:  # the text was shown: the player must try again
-            raise StoryLost(LOST) from exc
+        except ProviderError as exc:
+            # The child has read the chapter: keep it, with choices that fit the story.
+            logger.warning("chapter %d: choices repair failed (%s); using fallback choices", brief.number, exc)
+            telemetry.record(
+                "choices_fallback",
+                adventure_id=brief.adventure_id,
+                chapter_number=brief.number,
+                chapter_kind=brief.kind,
+                error=str(exc)[:300],
+            )
+            return fallback_choices(brief)
 
     # --- small calls ----------------------------------------------------------------
 
@@ -233,3 +283,14 @@ def _parse_image_prompt(data: Any) -> str:
 
 def _parse_choices(data: Any) -> tuple[str, str, str]:
     return validate_choices(data["choices"])  # ChoicesInvalid is a ValueError
+
+
+def _caution_key(brief: ChapterBrief) -> str:
+    return f"gemini:caution:{brief.adventure_id}:{brief.number}"
+
+
+def _text_of(chunk: types.GenerateContentResponse) -> str:
+    """The text parts of a chunk (not `chunk.text`, which warns on a chunk without any)."""
+    candidate = chunk.candidates[0] if chunk.candidates else None
+    parts = (candidate.content.parts if candidate and candidate.content else None) or []
+    return "".join(part.text for part in parts if part.text and not part.thought)

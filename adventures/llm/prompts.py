@@ -18,6 +18,14 @@ MIN_WORDS, MAX_WORDS = 300, 450
 # The last chapter is quoted in full; a cap keeps a runaway chapter from bloating every
 # later prompt (the end matters most, so the end is kept).
 LAST_CHAPTER_MAX_CHARS = 6000
+# The reader's age band sets the reading level (the read-along work adds the choice of
+# band; until then every adventure is written for the younger band).
+READING_LEVELS = {
+    "8-10": "for readers aged 8 to 10: short sentences, everyday words, a new or hard word explained by what "
+    "happens around it",
+    "11-13": "for readers aged 11 to 13: varied sentences and a richer vocabulary, still clear and easy to follow",
+}
+DEFAULT_AGE_BAND = "8-10"
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,9 @@ written one chapter at a time.
 Rules for every chapter:
 - Warm, kind and exciting, never frightening: no violence, cruelty, peril that lingers or scary descriptions. \
 Problems are solved with courage, kindness, teamwork and clever thinking.
+- Content for children: no romance or crushes; no real people, celebrities or brands; no weapons used on anyone; \
+no dangerous stunts a child could copy (fire, heights, deep water, strangers' cars, medicine); no rude words.
+- Reading level: {{reading_level}}.
 - Between {MIN_WORDS} and {MAX_WORDS} words of story.
 - Plain prose in paragraphs separated by a blank line, with some dialogue. Simple words, varied sentences, \
 past tense, third person, following the hero.
@@ -63,11 +74,15 @@ def chapter(brief: ChapterBrief) -> Prompt:
         _twist(brief),
         _agency(brief),
         _story_so_far(brief),
+        _looks_so_far(brief),
         _previous(brief),
         _lesson(brief),
         _output(brief),
     ]
-    return Prompt(system=STORYTELLER, user="\n\n".join(s for s in sections if s))
+    system = STORYTELLER.replace("{reading_level}", READING_LEVELS[DEFAULT_AGE_BAND])
+    if brief.caution:  # a rewrite: the reason comes first, where it weighs most
+        sections.insert(0, f"Important: {brief.caution}")
+    return Prompt(system=system, user="\n\n".join(s for s in sections if s))
 
 
 def _task(brief: ChapterBrief) -> str:
@@ -152,6 +167,14 @@ def _story_so_far(brief: ChapterBrief) -> str:
     return "\n".join(lines)
 
 
+def _looks_so_far(brief: ChapterBrief) -> str:
+    """How the characters have looked so far, so the words match the pictures."""
+    if not brief.character_visuals:
+        return ""
+    lines = [f"- {name}: {look}" for name, look in brief.character_visuals]
+    return "How the characters look (keep them so):\n" + "\n".join(lines)
+
+
 def _previous(brief: ChapterBrief) -> str:
     answered = brief.answered
     if answered is not None:
@@ -178,7 +201,9 @@ def _lesson(brief: ChapterBrief) -> str:
             "the hero needs the answer to go on. Near the end, a character asks this question, word for word:\n"
             f'"{q.text}"\n'
             "End the chapter soon after the question. Do not answer it, do not hint which answer is right and do "
-            "not list possible answers: the reader will answer."
+            "not list possible answers: the reader will answer.\n"
+            f"For you alone, the three answers the reader will see: {q.answer!r} (right), {q.wrong[0]!r} and "
+            f"{q.wrong[1]!r} (both wrong). Nothing in the story may state a wrong one as a fact."
         )
     if brief.kind == plan.REFLECT:
         return (

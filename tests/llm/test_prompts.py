@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 import subprocess
 import sys
@@ -29,15 +31,20 @@ def test_system_instruction_sets_the_storyteller_rules():
     assert "Never write choice labels" in system
 
 
-def test_lesson_asks_the_question_word_for_word_without_the_answers():
+def test_lesson_asks_the_question_word_for_word_and_knows_the_answers_only_as_context():
     brief = make_brief(number=3, kind=plan.LESSON, seed=4)
     q = brief.question
     assert q is not None
     user = prompts.chapter(brief).user
     assert f'word for word:\n"{q.text}"' in user
-    assert "Do not answer it" in user
-    for answer in (q.answer, *q.wrong):
-        assert answer not in user
+    assert "Do not answer it, do not hint which answer is right" in user
+    context = (
+        f"For you alone, the three answers the reader will see: {q.answer!r} (right), {q.wrong[0]!r} and "
+        f"{q.wrong[1]!r} (both wrong). Nothing in the story may state a wrong one as a fact."
+    )
+    assert context in user
+    for answer in (q.answer, *q.wrong):  # only there, so the story cannot take them from elsewhere
+        assert user.count(repr(answer)) == 1
     assert q.explanation not in user
     assert CHOICES_MARKER not in user  # a lesson's choices are the question's answers
 
@@ -213,3 +220,20 @@ def test_prompt_builders_and_stream_cleaning_import_neither_the_orm_nor_the_netw
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_chapter_prompt_carries_plain_content_rules_and_the_younger_reading_level():
+    system = prompts.chapter(make_brief(number=2, kind=plan.STORY)).system
+    assert "no romance or crushes; no real people, celebrities or brands; no weapons used on anyone" in system
+    assert "no dangerous stunts a child could copy" in system
+    assert "Reading level: for readers aged 8 to 10: short sentences" in system
+
+
+def test_a_rewrite_puts_its_caution_first_and_the_looks_so_far_are_given():
+    brief = make_brief(number=4, kind=plan.STORY, character_visuals=(("Quill", "A fox in a blue waistcoat."),))
+    plain = prompts.chapter(brief).user
+    assert "How the characters look (keep them so):\n- Quill: A fox in a blue waistcoat." in plain
+    assert not plain.startswith("Important:")
+    careful = prompts.chapter(dataclasses.replace(brief, caution="Keep it calm.")).user
+    assert careful.startswith("Important: Keep it calm.\n\n")
+    assert careful != plain
