@@ -33,6 +33,7 @@ EVENT_NAMES = (
     "image_generated",
     "rate_limited",
     "chapter_rewound",
+    "choices_fallback",
     "feedback_given",
     "error",
 )

@@ -228,7 +228,8 @@ LOGGING = {
 # Which storyteller writes the chapters: "offline" (built in, no key, no network) or
 # "gemini". Without an explicit choice, a Gemini key selects gemini.
 GEMINI_API_KEY = env.str("GEMINI_API_KEY", default="") or env.str("GOOGLE_API_KEY", default="")
-STORYWEB_LLM = env.str("STORYWEB_LLM", default="gemini" if GEMINI_API_KEY else "offline")
+_vertex = env.bool("GOOGLE_GENAI_USE_VERTEXAI", default=False)
+STORYWEB_LLM = env.str("STORYWEB_LLM", default="gemini" if GEMINI_API_KEY or _vertex else "offline")
 STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION = env.bool("STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION", default=False)
 STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION = env.bool("STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION", default=False)
 # Milliseconds between streamed pieces of the offline storyteller (0 in tests).
@@ -244,7 +245,7 @@ GEMINI_BASE_URL = env.str("GOOGLE_GEMINI_BASE_URL", default="")
 # Vertex AI (the route for a service used by children, see the README): the variables
 # google-genai itself reads. Without a project, an API key is used on Vertex AI's
 # express mode.
-GEMINI_USE_VERTEXAI = env.bool("GOOGLE_GENAI_USE_VERTEXAI", default=False)
+GEMINI_USE_VERTEXAI = _vertex
 GEMINI_VERTEX_PROJECT = env.str("GOOGLE_CLOUD_PROJECT", default="")
 GEMINI_VERTEX_LOCATION = env.str("GOOGLE_CLOUD_LOCATION", default="global")
 # Seconds: a whole call (chapter stream, small JSON call, picture) must end within these.

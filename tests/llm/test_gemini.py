@@ -168,7 +168,8 @@ async def test_exhausted_retries_before_text_raise_a_clear_error(fake_gemini, se
     pieces, done, error = await collect(get_provider().stream_chapter(BRIEF))
     assert type(error) is ProviderError
     assert str(error) == (
-        "The storyteller's chapter call failed 3 times: HTTP 503 UNAVAILABLE: The model is overloaded. Please try again later."
+        "The storyteller's chapter call failed 3 times: "
+        "HTTP 503 UNAVAILABLE: The model is overloaded. Please try again later."
     )
     assert pieces == [] and done is None
     assert len(fake_gemini.requests) == 3
@@ -252,7 +253,14 @@ async def test_title_and_summary_use_a_json_schema_call_on_the_lite_model(fake_g
     assert request.schema == prompts.TITLE_SUMMARY_SCHEMA
     assert request.system == prompts.title_summary(BRIEF, "").system
     assert "The bridge sang softly." in request.prompt
-    assert request.headers["x-goog-api-key"] == "fake-key"
+    if settings.GEMINI_USE_VERTEXAI:  # Google Cloud credentials, on the project's Vertex AI path
+        assert request.headers["Authorization"] == "Bearer fake-vertex-token"
+        assert request.path.startswith(
+            f"/v1beta1/projects/storyweb-test/locations/europe-west4/publishers/google/models/{settings.GEMINI_LITE_MODEL}:"
+        )
+    else:
+        assert request.headers["x-goog-api-key"] == "fake-key"
+        assert request.path == f"/v1/models/{settings.GEMINI_LITE_MODEL}:generateContent"
 
 
 async def test_bad_json_is_asked_for_once_more_then_refused(fake_gemini):
@@ -324,9 +332,11 @@ async def test_the_cap_on_pictures_in_flight_holds_only_the_picture_model(fake_g
     assert described < sorted(drawn)[2], "the scene description queued behind pictures"
 
 
-async def test_a_missing_api_key_is_a_clear_error(fake_gemini, settings):
+async def test_a_missing_api_key_or_project_is_a_clear_error(fake_gemini, settings):
     settings.GEMINI_API_KEY = ""
-    with pytest.raises(ProviderError, match="GEMINI_API_KEY"):
+    settings.GEMINI_VERTEX_PROJECT = ""
+    expected = "set GOOGLE_CLOUD_PROJECT" if settings.GEMINI_USE_VERTEXAI else "GEMINI_API_KEY"
+    with pytest.raises(ProviderError, match=expected):
         await GeminiProvider().title_and_summary(BRIEF, "x")
     assert fake_gemini.requests == []
 

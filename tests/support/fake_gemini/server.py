@@ -178,10 +178,9 @@ class FakeGemini:
         ):
             return _error(403)
         model, known = match["model"], self._settings.models
-        if known is not None and model not in known:
-            version = match["version"]
-            message = f"models/{model} is not found for API version {version}, or is not supported for generateContent."
-            return _error(404, message=message)
+        missing = known is not None and model not in known
+        if missing and not match["method"]:
+            return _error(404, message=f"models/{model} is not found.")
         if not match["method"]:  # models.get
             return web.Response(
                 text=replies.model_info(model, vertex=bool(match["vertex"])), content_type="application/json"
@@ -193,7 +192,7 @@ class FakeGemini:
         stream = match["method"] == "streamGenerateContent"
         if stream and request.query.get("alt") != "sse":
             return _error(400)  # we speak server-sent events only, as the SDK asks for
-        fault, settings = self._decide(match["model"], stream)
+        fault, settings = (status(404), self._settings) if missing else self._decide(match["model"], stream)
         record = RecordedRequest(
             at=time.monotonic(),
             path=request.path_qs,
@@ -207,6 +206,10 @@ class FakeGemini:
         )
         with self._lock:
             self._records.append(record)
+        if missing:
+            version = match["version"]
+            message = f"models/{model} is not found for API version {version}, or is not supported for generateContent."
+            return _error(404, message=message)
         if fault.kind == "status":
             return _error(
                 fault.status, retry_delay=fault.retry_delay, retry_after=fault.retry_after, per_day=fault.per_day
