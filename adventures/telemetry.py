@@ -34,6 +34,7 @@ EVENT_NAMES = (
     "rate_limited",
     "chapter_rewound",
     "choices_fallback",
+    "safety_stop",
     "feedback_given",
     "error",
 )

@@ -258,6 +258,17 @@ class Call:
 
     def stopped(self, verdict: gemini_outcomes.Verdict) -> None:
         self.stops.append(verdict.reason)
+        if verdict.is_safety:  # counted per day on the dashboard
+            brief = self.brief
+            telemetry.record(
+                "safety_stop",
+                adventure_id=brief.adventure_id,
+                chapter_number=brief.number,
+                chapter_kind=brief.kind,
+                kind=self.kind,
+                model=self.model,
+                reason=verdict.reason,
+            )
 
     async def wait[T](self, awaitable: Awaitable[T]) -> T:
         """Await one step of the call within the call's deadline. Only single steps are
