@@ -122,7 +122,8 @@ class GeminiProvider:
 
     async def _give_up(self, brief: ChapterBrief, stops: list[gemini_outcomes.Verdict]) -> None:
         """Every draft was stopped: remember the caution for Try again, then fail kindly."""
-        await workers.cache.set(_caution_key(brief), gemini_outcomes.caution_for(stops), timeout=CAUTION_SECONDS)
+        caution = f"{gemini_outcomes.caution_for(stops)} {gemini_outcomes.CAUTIONS['fresh']}"
+        await workers.cache.set(_caution_key(brief), caution, timeout=CAUTION_SECONDS)
         reasons = ", ".join(v.reason for v in stops)
         if any(v.is_safety for v in stops):
             raise SafetyStop(f"{STOPPED} ({reasons})")

@@ -96,7 +96,7 @@ def describe(exc: BaseException) -> str:
         # The API's own message says what is wrong ("models/x is not found ..."): keep it.
         head = " ".join(f"HTTP {exc.code} {exc.status or ''}".split())
         return f"{head}: {exc.message}"[:300] if exc.message else head
-    return f"{type(exc).__name__}: {exc}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def _settings_naming(model: str) -> str:

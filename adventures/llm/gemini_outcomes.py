@@ -44,6 +44,9 @@ CAUTIONS = {
     "length": "An earlier draft was too long and got cut off. Keep this chapter short: about 250 words of story, "
     "then finish properly.",
     "language": "Write the whole chapter in simple English.",
+    # Added for a Try again after every draft was refused, so it asks differently again.
+    "fresh": "Every earlier draft of this chapter was refused: take the story down a different, quieter path "
+    "than before.",
 }
 
 
