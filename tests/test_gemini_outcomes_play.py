@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from django.core.cache import cache
 
 from adventures import plan
 from adventures.llm.fallback_choices import fallback_choices
@@ -24,13 +23,6 @@ from tests.test_gemini_play import STORY_FIRST, chapters_of, finish, new_game
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 PIECE = 'hx-swap-oob="beforeend"'
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 async def at_chapter_two(fake, settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from django.core.cache import cache
 from google.oauth2.credentials import Credentials
 
 from adventures.llm import gemini_config, get_provider, reset_providers
@@ -31,7 +32,9 @@ async def fake_gemini(request, fake_gemini_server: FakeGemini, settings, monkeyp
         settings.GEMINI_VERTEX_LOCATION = "europe-west4"
         monkeypatch.setattr(gemini_config, "vertex_credentials", lambda: Credentials(token="fake-vertex-token"))
     reset_providers()
+    cache.clear()  # quota marks, picture cool-downs and cautions live in the shared cache
     yield fake_gemini_server
+    cache.clear()
     await get_provider("gemini").aclose()  # the SDK's HTTP session of this test's loop
     reset_providers()
     # Every request took the route of this run (Vertex AI: projects/.../publishers/google/models/...).

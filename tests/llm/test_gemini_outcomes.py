@@ -43,15 +43,6 @@ FOUR_CATEGORIES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()  # quota marks and cautions live in the shared cache
-    yield
-    cache.clear()
-
-
 async def run(stream) -> tuple[list[object], ProviderError | None]:
     """Every event of a stream, and the error it ended with."""
     events: list[object] = []
