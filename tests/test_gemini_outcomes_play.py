@@ -213,3 +213,27 @@ async def test_chapters_are_asked_for_with_the_reading_level_and_content_rules(f
     assert (await saved(adventure.id))[0].kind == plan.STORY
     await player.close()
     await finish()
+
+
+async def test_a_retried_chapter_one_does_not_pay_for_its_option_pictures_again(fake_gemini, settings):  # noqa: F811
+    fake_gemini.configure(chunk_chars=30)
+    fake_gemini.script(fg.drop_after(6, model=settings.GEMINI_TEXT_MODEL))
+    session_key, adventure = await new_game(length=6, plan_override=STORY_FIRST)
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    messages = await player.receive_until("status--error")
+    assert "the story got lost" in messages[-1]
+    await player.settle()  # the three option pictures were made while the first draft streamed
+    assert len(option_pictures(fake_gemini, settings)) == 3
+    await player.send({"action": "retry"})
+    await player.receive_chapter(1)
+    extra = await player.settle()
+    assert len(option_pictures(fake_gemini, settings)) == 3  # reused, not made again
+    assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 4  # and the chapter's own picture
+    assert sum("agency-image-" in m for m in [*player.received, *extra]) >= 3
+    await player.close()
+    await finish()
+
+
+def option_pictures(fake, settings):
+    return [r for r in fake.calls(model=settings.GEMINI_IMAGE_MODEL) if "shown on its own in the middle" in r.prompt]

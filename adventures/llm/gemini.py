@@ -228,9 +228,16 @@ class GeminiProvider:
         return Picture(data=data, mime_type=mime_type, alt=alt)
 
     async def agency_picture(self, brief: ChapterBrief, option: AgencyOption) -> Picture:
-        data, mime_type = await self._image(brief, "agency_image", prompts.agency_picture(brief, option))
+        """Made once per world and option (its request names nothing else), then reused
+        by every adventure and every retry of chapter 1."""
+        prompt_text = prompts.agency_picture(brief, option)
+        key = images.content_key("agency", settings.GEMINI_IMAGE_MODEL, prompt_text)
+        made = await images.reused_get(key)
+        if made is None:
+            made = await self._image(brief, "agency_image", prompt_text)
+            await images.reused_put(key, *made)
         name = option.name[:1].upper() + option.name[1:]
-        return Picture(data=data, mime_type=mime_type, alt=f"{name}: {option.visual}.")
+        return Picture(data=made[0], mime_type=made[1], alt=f"{name}: {option.visual}.")
 
     async def _image(self, brief: ChapterBrief, kind: str, prompt_text: str) -> tuple[bytes, str]:
         # The per-process cap counts requests to the picture model only: the scene

@@ -15,10 +15,17 @@ ROUTES = ("ai-studio", "vertex-ai")
 
 
 @pytest.fixture(params=ROUTES)
-async def fake_gemini(request, fake_gemini_server: FakeGemini, settings, monkeypatch) -> AsyncIterator[FakeGemini]:  # noqa: F811
+async def fake_gemini(
+    request,
+    fake_gemini_server: FakeGemini,  # noqa: F811
+    settings,
+    monkeypatch,
+    tmp_path,
+) -> AsyncIterator[FakeGemini]:
     """The fake server, with STORYWEB_LLM=gemini pointed at it and tiny backoffs; every
     test runs once on each route: the Gemini API with a key, and Vertex AI with a
     project, a location and (stand-in) Google Cloud credentials."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # pictures, and those kept for reuse, start afresh
     settings.GEMINI_BASE_URL = fake_gemini_server.url
     settings.GEMINI_API_KEY = "fake-key"
     settings.STORYWEB_LLM = "gemini"

@@ -5,6 +5,7 @@ and prompt block, menus without the marker, lost choices, unknown models, quotas
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import re
@@ -254,3 +255,22 @@ async def test_pictures_back_off_for_everyone_on_a_429(fake_gemini, settings):
     with pytest.raises(StorytellerBusy):
         await get_provider().chapter_picture(SceneRequest(brief=BRIEF, chapter_text="A calm day."))
     assert [r.model for r in fake_gemini.requests if "image" in r.model] == [settings.GEMINI_IMAGE_MODEL]
+
+
+# --- cost ---------------------------------------------------------------------------
+
+
+async def test_an_agency_picture_is_made_once_per_world_and_option_and_then_reused(fake_gemini, settings):
+    lantern = AgencyOption(id="a", name="a lantern", visual="a brass lantern")
+    first = await get_provider().agency_picture(BRIEF, lantern)
+    again = await get_provider().agency_picture(BRIEF, lantern)  # a retry, or another adventure in this world
+    assert again == first
+    other_adventure = dataclasses.replace(BRIEF, adventure_id="00000000-0000-4000-8000-000000000099", seed=99)
+    assert await get_provider().agency_picture(other_adventure, lantern) == first
+    assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 1
+    # Another option, or the same option in another world, is a new picture.
+    await get_provider().agency_picture(BRIEF, AgencyOption(id="b", name="a kite", visual="a red kite"))
+    other_world = make_brief(number=3, kind=plan.STORY, world="frostpaw-hollow")
+    assert other_world.world.slug != BRIEF.world.slug
+    await get_provider().agency_picture(other_world, lantern)
+    assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 3
