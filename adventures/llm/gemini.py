@@ -1,7 +1,8 @@
 """The Gemini storyteller: google-genai's async client behind the Provider interface.
 
-Chapters stream from the text model; titles, summaries, character looks, image prompts
-and choice repairs are small JSON-schema calls on the lite model; pictures come from the
+Chapters stream from the text model; after each chapter one structured call on the lite
+model (chapter_notes.py) gives its title, summary, character looks, scene, picture
+prompt and alt text, and choice repairs are small JSON-schema calls there too; pictures come from the
 image model through `generate_content` with the IMAGE modality. Retries, deadlines and
 telemetry live in gemini_calls.py, the cleaning of streamed text in gemini_stream.py.
 
@@ -18,6 +19,7 @@ choices: the repair call's failure falls back on choices built from the story st
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -31,7 +33,7 @@ from google.genai.client import AsyncClient
 
 from adventures import images, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid, validate_choices
-from adventures.llm import gemini_outcomes, prompts
+from adventures.llm import chapter_notes, gemini_outcomes, prompts
 from adventures.llm.base import (
     AgencyOption,
     ChapterBrief,
@@ -65,6 +67,7 @@ STOPPED = "The storyteller could not find a gentle way to tell this part. Press 
 # A caution that made a chapter fail is kept this long, so that Try again (from any
 # process) starts from a gentler prompt rather than the one that was refused.
 CAUTION_SECONDS = 6 * 3600
+NOTES_KEPT = 256  # chapters whose notes this process keeps for the calls that share them
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -73,6 +76,7 @@ class GeminiProvider:
 
     def __init__(self, *, http_backend: str = "auto") -> None:
         self._clients = Clients(http_backend)
+        self._notes_by_chapter: dict[tuple[Any, ...], asyncio.Future[chapter_notes.ChapterNotes]] = {}
 
     async def aclose(self) -> None:
         """Close the SDK client of the running event loop."""
@@ -202,15 +206,35 @@ class GeminiProvider:
         async with Call(kind, model, brief, seconds=settings.GEMINI_SMALL_DEADLINE) as call:
             return await generate_json(call, self._clients.get(), prompt, parse)
 
+    async def _notes(self, brief: ChapterBrief, text: str) -> chapter_notes.ChapterNotes:
+        """The chapter's one structured call after it is written. Title, looks and picture
+        ask for it side by side: the first starts it, the others share it (per event loop;
+        a failed one is asked again by whoever comes next)."""
+        key = (asyncio.get_running_loop(), brief.adventure_id, brief.number, images.content_key(text))
+        task = self._notes_by_chapter.get(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            prompt = prompts.Prompt(
+                system=chapter_notes.SYSTEM, user=chapter_notes.prompt_text(brief, text), schema=chapter_notes.SCHEMA
+            )
+            task = asyncio.ensure_future(
+                self._small(brief, "chapter_notes", prompt, chapter_notes.ChapterNotes.model_validate)
+            )
+            self._notes_by_chapter[key] = task
+            while len(self._notes_by_chapter) > NOTES_KEPT:  # the oldest go first
+                del self._notes_by_chapter[next(iter(self._notes_by_chapter))]
+        return await asyncio.shield(task)
+
     async def title_and_summary(self, brief: ChapterBrief, text: str) -> TitleSummary:
-        return await self._small(brief, "title_summary", prompts.title_summary(brief, text), _parse_title_summary)
+        notes = await self._notes(brief, text)
+        return TitleSummary(title=notes.title, summary=notes.summary)
 
     async def character_visuals(self, brief: ChapterBrief, text: str, known: dict[str, str]) -> dict[str, str]:
-        found = await self._small(brief, "visuals", prompts.character_visuals(brief, text, known), _parse_visuals)
+        notes = await self._notes(brief, text)
         looks = dict(known)
         by_folded = {name.casefold(): name for name in looks}
-        for name, look in found.items():
-            looks[by_folded.get(name.casefold(), name)] = look  # "hazel" updates "Hazel"
+        for character in notes.characters:
+            look = " ".join(_SENTENCE_END.split(character.look)[:2])
+            looks[by_folded.get(character.name.casefold(), character.name)] = look  # "hazel" updates "Hazel"
         looks.setdefault(brief.protagonist_name, brief.protagonist_look)
         return looks
 
@@ -218,13 +242,10 @@ class GeminiProvider:
 
     async def chapter_picture(self, scene: SceneRequest) -> Picture:
         brief = scene.brief
-        description, alt = await self._small(
-            brief, "scene", prompts.scene(scene), _parse_scene, model=settings.GEMINI_TEXT_MODEL
-        )
-        image_prompt = await self._small(
-            brief, "image_prompt", prompts.image_prompt(scene, description), _parse_image_prompt
-        )
-        data, mime_type = await self._image(brief, "image", prompts.picture(image_prompt))
+        notes = await self._notes(brief, scene.chapter_text)
+        picture_prompt = prompts.picture(notes.picture_prompt)
+        data, mime_type = await self._image(brief, "image", picture_prompt)
+        alt = " ".join(_SENTENCE_END.split(notes.alt)[:1])
         return Picture(data=data, mime_type=mime_type, alt=alt)
 
     async def agency_picture(self, brief: ChapterBrief, option: AgencyOption) -> Picture:
@@ -250,43 +271,6 @@ class GeminiProvider:
 
 
 # --- reading the JSON replies (ValueError/KeyError/TypeError mean "ask again") ----------
-
-
-def _line(value: Any, *, limit: int) -> str:
-    """One tidy line of model text: no markdown, no wrapping quotes, bounded."""
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    text = " ".join(value.replace("*", "").replace("#", "").split()).strip().strip("\"'“”").strip()
-    if not text:
-        raise ValueError("empty text")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _sentences(text: str, count: int) -> str:
-    return " ".join(_SENTENCE_END.split(text)[:count])
-
-
-def _parse_title_summary(data: Any) -> TitleSummary:
-    return TitleSummary(title=_line(data["title"], limit=80), summary=_line(data["summary"], limit=400))
-
-
-def _parse_visuals(data: Any) -> dict[str, str]:
-    characters = data["characters"]
-    if not isinstance(characters, list):
-        raise TypeError("characters must be a list")
-    return {
-        _line(item["name"], limit=60): _sentences(_line(item["look"], limit=400), 2)
-        for item in characters
-        if isinstance(item, dict)
-    }
-
-
-def _parse_scene(data: Any) -> tuple[str, str]:
-    return _line(data["scene"], limit=1200), _sentences(_line(data["alt"], limit=300), 1)
-
-
-def _parse_image_prompt(data: Any) -> str:
-    return _line(data["prompt"], limit=2000)
 
 
 def _parse_choices(data: Any) -> tuple[str, str, str]:

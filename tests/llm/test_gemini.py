@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import io
 
@@ -11,7 +12,7 @@ from channels.db import database_sync_to_async
 from PIL import Image
 
 from adventures import plan, telemetry
-from adventures.llm import get_provider, prompts
+from adventures.llm import chapter_notes, get_provider, prompts
 from adventures.llm.base import ChapterDone, LimitReached, ProviderError, SceneRequest, StoryLost, TextPiece
 from adventures.llm.gemini import GeminiProvider
 from adventures.models import TelemetryEvent
@@ -243,15 +244,23 @@ async def test_a_hung_call_hits_its_deadline_while_other_calls_carry_on(fake_gem
 # --- small calls and pictures ---------------------------------------------------------
 
 
-async def test_title_and_summary_use_a_json_schema_call_on_the_lite_model(fake_gemini, settings):
-    result = await get_provider().title_and_summary(BRIEF, "The bridge sang softly.")
+async def test_after_a_chapter_one_structured_lite_call_gives_title_looks_and_picture(fake_gemini, settings):
+    text = "The bridge sang softly."
+    scene = SceneRequest(brief=BRIEF, chapter_text=text)
+    gemini = get_provider()
+    result, looks, picture = await asyncio.gather(
+        gemini.title_and_summary(BRIEF, text), gemini.character_visuals(BRIEF, text, {}), gemini.chapter_picture(scene)
+    )
     assert result.title == "The Gate by the Glass River"
     assert result.summary.startswith("The hero follows a winding path")
-    (request,) = fake_gemini.requests
+    assert looks["Hazel Thimblewick"].startswith("A tiny pixie")
+    assert picture.alt == replies._STRINGS_BY_KEY["alt"]
+    request, drawn = fake_gemini.requests  # one call for all three, then the picture
     assert (request.model, request.stream) == (settings.GEMINI_LITE_MODEL, False)
     assert request.config["responseMimeType"] == "application/json"
-    assert request.schema == prompts.TITLE_SUMMARY_SCHEMA
-    assert request.system == prompts.title_summary(BRIEF, "").system
+    assert request.schema == chapter_notes.SCHEMA
+    assert request.system == chapter_notes.SYSTEM
+    assert drawn.prompt == prompts.picture(replies._STRINGS_BY_KEY["picture_prompt"])
     assert "The bridge sang softly." in request.prompt
     if settings.GEMINI_USE_VERTEXAI:  # Google Cloud credentials, on the project's Vertex AI path
         assert request.headers["Authorization"] == "Bearer fake-vertex-token"
@@ -267,14 +276,15 @@ async def test_bad_json_is_asked_for_once_more_then_refused(fake_gemini):
     fake_gemini.script(fg.bad_json())
     assert (await get_provider().title_and_summary(BRIEF, "x")).title == "The Gate by the Glass River"
     fake_gemini.script(fg.bad_json(), fg.bad_json())
-    with pytest.raises(ProviderError, match="title_summary reply was not usable"):
-        await get_provider().title_and_summary(BRIEF, "x")
+    with pytest.raises(ProviderError, match="chapter_notes reply was not usable"):
+        await get_provider().title_and_summary(BRIEF, "y")
     assert [r.reply for r in fake_gemini.requests] == ["bad_json", "ok", "bad_json", "bad_json"]
 
 
 async def test_character_visuals_update_the_known_looks(fake_gemini):
     known = {"Quill": "A fox with a hat.", "Mossbeard": "A tall figure of bark and ivy."}
-    looks = await get_provider().character_visuals(BRIEF, "Quill and Hazel waved.", known)
+    brief = dataclasses.replace(BRIEF, character_visuals=tuple(known.items()))
+    looks = await get_provider().character_visuals(brief, "Quill and Hazel waved.", known)
     assert looks == {
         "Quill": "A russet fox in a blue waistcoat with a bulging mailbag and no hat at all.",
         "Mossbeard": "A tall figure of bark and ivy.",
@@ -284,16 +294,15 @@ async def test_character_visuals_update_the_known_looks(fake_gemini):
     assert "- Quill: A fox with a hat." in fake_gemini.requests[0].prompt
 
 
-async def test_a_chapter_picture_goes_scene_then_image_prompt_then_image(fake_gemini, settings):
+async def test_a_chapter_picture_is_the_notes_call_then_the_image(fake_gemini, settings):
     scene = SceneRequest(brief=BRIEF, chapter_text="Inés held up the key.", character_visuals=(("Quill", "a fox"),))
     picture = await get_provider().chapter_picture(scene)
-    described, prompted, drawn = fake_gemini.requests
-    assert (described.model, described.schema) == (settings.GEMINI_TEXT_MODEL, prompts.SCENE_SCHEMA)
-    assert (prompted.model, prompted.schema) == (settings.GEMINI_LITE_MODEL, prompts.IMAGE_PROMPT_SCHEMA)
+    noted, drawn = fake_gemini.requests
+    assert (noted.model, noted.schema) == (settings.GEMINI_LITE_MODEL, chapter_notes.SCHEMA)
+    assert "Inés held up the key." in noted.prompt
     assert drawn.model == settings.GEMINI_IMAGE_MODEL
     assert drawn.config["responseModalities"] == ["IMAGE"]
-    assert replies._STRINGS_BY_KEY["scene"] in prompted.prompt
-    assert drawn.prompt == prompts.picture(replies._STRINGS_BY_KEY["prompt"])
+    assert drawn.prompt == prompts.picture(replies._STRINGS_BY_KEY["picture_prompt"])
     assert picture.mime_type == "image/png"
     assert picture.alt == replies._STRINGS_BY_KEY["alt"]
     image = Image.open(io.BytesIO(picture.data))
@@ -328,8 +337,8 @@ async def test_the_cap_on_pictures_in_flight_holds_only_the_picture_model(fake_g
     # A request is in flight from before it arrives until `latency` after: a third one
     # arriving within `latency` of the one two before it would make three at once.
     assert all(later - earlier >= latency * 0.95 for earlier, later in zip(drawn, drawn[2:], strict=False))
-    (described,) = [r.at for r in fake_gemini.requests if r.model == settings.GEMINI_TEXT_MODEL]
-    assert described < sorted(drawn)[2], "the scene description queued behind pictures"
+    (described,) = [r.at for r in fake_gemini.requests if r.model == settings.GEMINI_LITE_MODEL]
+    assert described < sorted(drawn)[2], "the chapter's notes call queued behind pictures"
 
 
 async def test_a_missing_api_key_or_project_is_a_clear_error(fake_gemini, settings):
@@ -364,7 +373,7 @@ async def test_every_call_records_an_llm_call_row(fake_gemini, settings):
     assert (chapter.details["outcome"], chapter.details["retries"]) == ("ok", 1)
     assert 0 < chapter.details["ttft_ms"] <= chapter.duration_ms
     assert chapter.details["input_tokens"] > 0 and chapter.details["output_tokens"] > 0
-    assert title.details["kind"] == "title_summary"
+    assert title.details["kind"] == "chapter_notes"
     assert title.details["model"] == settings.GEMINI_LITE_MODEL
     assert (title.details["outcome"], title.details["retries"]) == ("ok", 1)
     assert title.details["backoff_ms"] >= 100
@@ -381,10 +390,10 @@ async def test_thirty_percent_failures_still_succeed_with_retries_counted(fake_g
     fake_gemini.configure(fault_rate=0.3, seed=5)
     brief = make_brief(number=3, kind=plan.STORY, seed=902)
     gemini = get_provider()
-    for _ in range(6):
+    for n in range(6):
         _, done, error = await collect(gemini.stream_chapter(brief))
         assert error is None and done is not None and done.choices == GOOD
-        await gemini.title_and_summary(brief, done.text)
+        await gemini.title_and_summary(brief, f"{n}. {done.text}")  # six different chapters
     await telemetry.flush()
     rows = await llm_rows(brief.adventure_id)
     failed = [r for r in fake_gemini.requests if r.reply in ("429", "503")]

@@ -86,6 +86,8 @@ _STRINGS_BY_KEY = {
     "no text.",
     "image_prompt": "A warm storybook illustration of a child at a plum-coloured gate above a river, "
     "soft painted style, no text.",
+    "picture_prompt": "A warm storybook illustration of a child in a denim jacket and a fox in a blue waistcoat "
+    "at a plum-coloured gate above a glittering river, golden leaves in the air, soft painted style, no text.",
 }
 _ARRAY_ITEMS_BY_KEY = {"choices": GOOD_CHOICES}
 
