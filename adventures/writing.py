@@ -185,6 +185,8 @@ class ChapterWriter:
         )
         await self._announce("adventure.chapter_ready", number=job.number)
         extras.start_after_chapter(chapter.pk, job.brief, done.text)
+        if done.provisional:
+            extras.start_choices_repair(chapter.pk, job.brief, done.text, [c["text"] for c in choices])
 
     async def _announce(self, event_type: str, **payload: Any) -> None:
         await get_channel_layer().group_send(group_name(self.adventure_id), {"type": event_type, **payload})

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import plan
+from adventures import plan, services
 from adventures.llm.fallback_choices import fallback_choices
 from adventures.llm.gemini_outcomes import CAUTIONS
 from adventures.models import TelemetryEvent
@@ -156,19 +156,57 @@ async def test_menus_without_the_marker_never_reach_the_page_and_become_the_butt
     await finish()
 
 
-async def test_a_read_chapter_is_kept_with_fallback_choices_when_the_repair_fails(fake_gemini, settings):  # noqa: F811
+async def test_a_read_chapter_is_kept_with_fallback_choices_and_the_buttons_swap_when_a_repair_lands(
+    fake_gemini,  # noqa: F811
+    settings,
+):
     player, adventure, ids = await at_chapter_two(fake_gemini, settings)
     fake_gemini.script(fg.malformed_choices(model=settings.GEMINI_TEXT_MODEL, stream=True))
     fake_gemini.script(*[fg.status(503, model=settings.GEMINI_LITE_MODEL, stream=False)] * settings.GEMINI_MAX_ATTEMPTS)
     await player.choose(1, ids[0])
     messages, final = await player.receive_chapter(2)
     assert not any("status--error" in m for m in messages)
-    chapter = (await saved(adventure.id))[1]
     brief, _ = await database_sync_to_async(brief_for_written_chapter)(adventure.id, 2)
-    assert [c["text"] for c in chapter.choices] == list(fallback_choices(brief))
-    assert choice_ids(final) == [c["id"] for c in chapter.choices]
-    await player.choose(2, choice_ids(final)[1])  # the adventure moves on
+    fallback = fallback_choices(brief)
+    for text in fallback:  # the chapter stands, with choices that fit it
+        assert f'<span class="choice-text">{text}</span>' in final
+    stand_in_ids = choice_ids(final)
+    # The repair runs again in the background; when it lands the buttons swap.
+    swapped = await player.receive_until('<div id="choices" class="choices">')
+    for text in replies.GOOD_CHOICES:
+        assert f'<span class="choice-text">{text}</span>' in swapped[-1]
+    assert choice_ids(swapped[-1]) == stand_in_ids  # a button pressed meanwhile still counts
+    chapter = (await saved(adventure.id))[1]
+    assert [c["text"] for c in chapter.choices] == list(replies.GOOD_CHOICES)
+    await player.choose(2, stand_in_ids[1])  # the adventure moves on
     await player.receive_chapter(3)
+    chapter = (await saved(adventure.id))[1]
+    assert chapter.chosen_choice == stand_in_ids[1]
+    await player.close()
+    await finish()
+
+
+async def test_stand_in_choices_stay_when_the_child_chose_before_the_repair(fake_gemini, settings):  # noqa: F811
+    settings.GEMINI_SMALL_DEADLINE = 1.0
+    player, adventure, ids = await at_chapter_two(fake_gemini, settings)
+    lite = settings.GEMINI_LITE_MODEL
+    fake_gemini.script(fg.malformed_choices(model=settings.GEMINI_TEXT_MODEL, stream=True))
+    fake_gemini.script(*[fg.status(503, model=lite, stream=False)] * settings.GEMINI_MAX_ATTEMPTS)
+    fake_gemini.script(fg.hang(model=lite, stream=False), fg.hang(model=lite, stream=False))  # notes and repair wait
+    await player.choose(1, ids[0])
+    _, final = await player.receive_chapter(2)
+    brief, chapter = await database_sync_to_async(brief_for_written_chapter)(adventure.id, 2)
+    fallback = list(fallback_choices(brief))
+    await player.choose(2, choice_ids(final)[2])
+    await player.receive_chapter(3)
+    # The repair lands only now: the child's choice was made on the stand-in buttons, and stays.
+    replaced = await database_sync_to_async(services.chapter_replace_provisional_choices)(
+        chapter_id=chapter.pk, provisional=fallback, choices=list(replies.GOOD_CHOICES)
+    )
+    assert replaced is False
+    chapter = (await saved(adventure.id))[1]
+    assert [c["text"] for c in chapter.choices] == fallback
+    assert chapter.chosen_choice == choice_ids(final)[2]
     await player.close()
     await finish()
 

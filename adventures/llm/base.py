@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class ProviderError(Exception):
@@ -185,6 +185,9 @@ class ChapterDone:
 
     text: str
     choices: tuple[str, ...] = ()
+    # The choices are a stand-in (the model's could not be read or repaired): the
+    # chapter is saved with them, and a ChoiceRepairer may replace them later.
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,14 @@ class SceneRequest:
     brief: ChapterBrief
     chapter_text: str
     character_visuals: tuple[tuple[str, str], ...] = field(default=())
+
+
+@runtime_checkable
+class ChoiceRepairer(Protocol):
+    """A provider whose chapters may come with provisional choices, and that can make
+    the real ones from a saved chapter's text afterwards."""
+
+    async def repair_choices(self, brief: ChapterBrief, text: str) -> tuple[str, str, str]: ...
 
 
 class Provider(Protocol):

@@ -121,8 +121,8 @@ class GeminiProvider:
                     await call.pause(attempt, exc)
         if carried:
             await workers.cache.delete(_caution_key(brief))
-        choices = await self._choices(brief, chapter) if brief.wants_choices else ()
-        yield ChapterDone(text=chapter.text, choices=choices)
+        choices, provisional = await self._choices(brief, chapter) if brief.wants_choices else ((), False)
+        yield ChapterDone(text=chapter.text, choices=choices, provisional=provisional)
 
     async def _give_up(self, brief: ChapterBrief, stops: list[gemini_outcomes.Verdict]) -> None:
         """Every draft was stopped: remember the caution for Try again, then fail kindly."""
@@ -177,14 +177,15 @@ class GeminiProvider:
         if not streamed.text:
             raise Unfinished("the model wrote no story")
 
-    async def _choices(self, brief: ChapterBrief, chapter: StreamedChapter) -> tuple[str, ...]:
-        """The streamed choices if valid, else ONE repair call that derives them from the text."""
+    async def _choices(self, brief: ChapterBrief, chapter: StreamedChapter) -> tuple[tuple[str, ...], bool]:
+        """The streamed choices if valid, else ONE repair call that derives them from the
+        text, else provisional choices built from the story (True: repair them later)."""
         try:
-            return validate_choices(chapter.choice_lines or [])
+            return validate_choices(chapter.choice_lines or []), False
         except ChoicesInvalid as problem:
             logger.info("chapter %d: choices block unusable (%s); repairing", brief.number, problem)
         try:
-            return await self._small(brief, "repair", prompts.choices_repair(brief, chapter.text), _parse_choices)
+            return await self.repair_choices(brief, chapter.text), False
         except ProviderError as exc:
             # The child has read the chapter: keep it, with choices that fit the story.
             logger.warning("chapter %d: choices repair failed (%s); using fallback choices", brief.number, exc)
@@ -195,7 +196,11 @@ class GeminiProvider:
                 chapter_kind=brief.kind,
                 error=str(exc)[:300],
             )
-            return fallback_choices(brief)
+            return fallback_choices(brief), True
+
+    async def repair_choices(self, brief: ChapterBrief, text: str) -> tuple[str, str, str]:
+        """Three choices made from a chapter's text (base.ChoiceRepairer)."""
+        return await self._small(brief, "repair", prompts.choices_repair(brief, text), _parse_choices)
 
     # --- small calls ----------------------------------------------------------------
 

@@ -196,6 +196,7 @@ async def test_choices_that_cannot_be_repaired_fall_back_on_ones_that_fit_the_st
     assert error is None
     done = events[-1]
     assert done.choices == fallback_choices(BRIEF)
+    assert done.provisional is True  # saved with these, repaired later in the background
     companion = BRIEF.elements.companion.name.split()[0]
     assert done.choices[0] == f"Ask {companion} what they think is best"
     assert not any(c.lower().startswith(("choice", "option")) for c in done.choices)
