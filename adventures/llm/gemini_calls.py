@@ -1,6 +1,8 @@
-"""The plumbing under the Gemini storyteller: one SDK client per event loop, our own
-retries (exponential backoff with full jitter, honouring the server's retry delay), one
-deadline per call that covers its retries, and the telemetry row of every call.
+"""The plumbing under the Gemini storyteller: our own retries (exponential backoff with
+full jitter, honouring the server's retry delay up to what a waiting child can bear),
+quota handling shared through the cache (a spent daily quota, pictures stepping back on
+a 429), one deadline per call that covers its retries, and the telemetry row of every
+call with its finish reason and safety ratings.
 
 The SDK's own retries are switched off (`HttpRetryOptions(attempts=1)`, which also stops
 its hidden retry of aiohttp connection errors), so that we count every attempt and no
