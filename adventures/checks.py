@@ -34,6 +34,15 @@ def configuration_errors() -> list[checks.CheckMessage]:
                 id="storyweb.E002",
             )
         )
+    thresholds = ("BLOCK_LOW_AND_ABOVE", "BLOCK_MEDIUM_AND_ABOVE", "BLOCK_ONLY_HIGH", "BLOCK_NONE", "OFF")
+    if settings.GEMINI_SAFETY_THRESHOLD not in thresholds:
+        errors.append(
+            checks.Error(
+                f"GEMINI_SAFETY_THRESHOLD is {settings.GEMINI_SAFETY_THRESHOLD!r}; it must be one of "
+                f"{', '.join(thresholds)} (BLOCK_LOW_AND_ABOVE for children).",
+                id="storyweb.E004",
+            )
+        )
     vertex_unset = not settings.GEMINI_VERTEX_PROJECT and not settings.GEMINI_API_KEY
     if settings.STORYWEB_LLM == "gemini" and settings.GEMINI_USE_VERTEXAI and vertex_unset:
         errors.append(

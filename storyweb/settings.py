@@ -270,9 +270,9 @@ GEMINI_SAFETY_THRESHOLD = env.str("GEMINI_SAFETY_THRESHOLD", default="BLOCK_LOW_
 # margin, and the small JSON replies. Thinking counts against the cap on some models.
 GEMINI_CHAPTER_MAX_TOKENS = env.int("GEMINI_CHAPTER_MAX_TOKENS", default=2048)
 GEMINI_SMALL_MAX_TOKENS = env.int("GEMINI_SMALL_MAX_TOKENS", default=1024)
-# How many times a chapter is rewritten (a safety stop, a cut-off draft) before the
-# player gets a kind message and a Try again.
-GEMINI_REWRITES = env.int("GEMINI_REWRITES", default=2)
+# How many times a chapter is written again with a gentler prompt (a safety stop, a
+# blocked prompt, a cut-off draft) before the player gets a kind message and a Try again.
+GEMINI_REWRITES = env.int("GEMINI_REWRITES", default=1)
 
 # Threads per process for the sockets' database and cache calls (adventures/workers.py).
 STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
