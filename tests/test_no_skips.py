@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import NEEDS_POSTGRES_AND_REDIS
 from tests.support.servers import ROOT
@@ -44,6 +45,13 @@ def plain_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def empty_config(folder: Path) -> Path:
+    """No project configuration for the probe run (pytest 9 refuses `-c /dev/null`)."""
+    config = folder / "pytest.ini"
+    config.write_text("[pytest]\n")
+    return config
+
+
 def test_a_skip_fails_the_run_only_when_skips_are_forbidden(tmp_path):
     (tmp_path / "test_probe.py").write_text(PROBE)
     args = (
@@ -52,7 +60,7 @@ def test_a_skip_fails_the_run_only_when_skips_are_forbidden(tmp_path):
         "-p",
         "tests.support.no_skips",
         "-c",
-        os.devnull,
+        str(empty_config(tmp_path)),
         "--rootdir",
         str(tmp_path),
         str(tmp_path),
@@ -76,7 +84,7 @@ def test_a_module_level_skip_fails_too(tmp_path):
         "-p",
         "tests.support.no_skips",
         "-c",
-        os.devnull,
+        str(empty_config(tmp_path)),
         "--rootdir",
         str(tmp_path),
         str(tmp_path),
