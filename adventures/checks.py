@@ -26,11 +26,30 @@ def configuration_errors() -> list[checks.CheckMessage]:
                 id="storyweb.E001",
             )
         )
-    if settings.STORYWEB_LLM == "gemini" and not settings.GEMINI_API_KEY:
+    if settings.STORYWEB_LLM == "gemini" and not settings.GEMINI_API_KEY and not settings.GEMINI_USE_VERTEXAI:
         errors.append(
             checks.Error(
-                "STORYWEB_LLM is 'gemini' but no key is set: set GEMINI_API_KEY (or GOOGLE_API_KEY).",
+                "STORYWEB_LLM is 'gemini' but no key is set: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
+                "or GOOGLE_GENAI_USE_VERTEXAI=1 with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION.",
                 id="storyweb.E002",
+            )
+        )
+    thresholds = ("BLOCK_LOW_AND_ABOVE", "BLOCK_MEDIUM_AND_ABOVE", "BLOCK_ONLY_HIGH", "BLOCK_NONE", "OFF")
+    if settings.GEMINI_SAFETY_THRESHOLD not in thresholds:
+        errors.append(
+            checks.Error(
+                f"GEMINI_SAFETY_THRESHOLD is {settings.GEMINI_SAFETY_THRESHOLD!r}; it must be one of "
+                f"{', '.join(thresholds)} (BLOCK_LOW_AND_ABOVE for children).",
+                id="storyweb.E004",
+            )
+        )
+    vertex_unset = not settings.GEMINI_VERTEX_PROJECT and not settings.GEMINI_API_KEY
+    if settings.STORYWEB_LLM == "gemini" and settings.GEMINI_USE_VERTEXAI and vertex_unset:
+        errors.append(
+            checks.Error(
+                "GOOGLE_GENAI_USE_VERTEXAI is set but GOOGLE_CLOUD_PROJECT is not (nor an API key for "
+                "Vertex AI express mode).",
+                id="storyweb.E003",
             )
         )
     return errors

@@ -202,7 +202,8 @@ class AdventureConsumer(AsyncWebsocketConsumer):
             adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
             chapter = adventure.chapters.get(number=event["number"])
             view = pages.chapter_view(self.meta, adventure, chapter)
-            return render("chapter-title" if event.get("part") == "title" else "chapter-image", chapter=view)
+            partial = {"title": "chapter-title", "choices": "choices"}.get(event.get("part", ""), "chapter-image")
+            return render(partial, chapter=view)
 
         html = await workers.database(fragment)()
         # The writer may have moved the screen on to the next chapter meanwhile.

@@ -297,6 +297,20 @@ def rate_limit_hits(period: Period) -> dict[str, int]:
     return {row["limit"] or "unknown": row["hits"] for row in rows}
 
 
+def safety_stops_per_day(period: Period) -> list[tuple[date, int]]:
+    """Replies the model's safety filter stopped or blocked (`safety_stop` telemetry) on
+    each day, zeros included: a rise means prompts or content need a look."""
+    rows = (
+        TelemetryEvent.objects.filter(period.range_q("created_at"), name="safety_stop")
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["day"]: row["n"] for row in rows}
+    return [(day, counts.get(day, 0)) for day in period.dates()]
+
+
 def feedback_ratio(period: Period) -> Ratio:
     """Feedback given in the period: thumbs up of all."""
     counts = Feedback.objects.filter(period.range_q("created_at")).aggregate(
@@ -317,6 +331,7 @@ class Dashboard:
     rate_limits: dict[str, int]
     feedback: Ratio
     safety_flags: list[review.FlagDay]
+    safety_stops: list[tuple[date, int]]
 
     @property
     def started(self) -> int:
@@ -340,6 +355,7 @@ def dashboard(period: Period) -> Dashboard:
         rate_limits=rate_limit_hits(period),
         feedback=feedback_ratio(period),
         safety_flags=review.flags_per_day(period),
+        safety_stops=safety_stops_per_day(period),
     )
 
 

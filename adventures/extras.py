@@ -20,7 +20,7 @@ from django.conf import settings
 
 from adventures import background, images, services, storyteller, telemetry, workers
 from adventures.llm import get_provider
-from adventures.llm.base import AgencyOption, ChapterBrief, SceneRequest
+from adventures.llm.base import AgencyOption, ChapterBrief, ChoiceRepairer, SceneRequest
 from adventures.models import Chapter, ImageStatus
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,27 @@ async def agency_picture(brief: ChapterBrief, option: AgencyOption, index: int) 
     await _once(f"agency:{brief.adventure_id}:{option.id}", work)
 
 
+# --- Choices that were a stand-in -------------------------------------------------------
+
+
+async def repair_choices(chapter_id: int, brief: ChapterBrief, text: str, provisional: list[str]) -> None:
+    """The chapter was saved with stand-in choices: make the real ones and swap the
+    buttons of whoever is reading, unless a choice was made first."""
+    provider = get_provider()
+    if not isinstance(provider, ChoiceRepairer):
+        return
+    try:
+        choices = await provider.repair_choices(brief, text)
+    except Exception as error:  # the stand-in choices stay, and they work
+        logger.warning("choices repair for chapter %s of %s failed: %r", brief.number, brief.adventure_id, error)
+        return
+    replaced = await workers.database(services.chapter_replace_provisional_choices)(
+        chapter_id=chapter_id, provisional=provisional, choices=list(choices)
+    )
+    if replaced:
+        await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="choices")
+
+
 # --- Starting the work -----------------------------------------------------------------
 
 
@@ -130,6 +151,10 @@ def start_agency_pictures(brief: ChapterBrief) -> None:
     """Chapter 1: the three option pictures, in parallel with the streaming text."""
     for index, option in enumerate(brief.agency_options, start=1):
         background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{brief.adventure_id}:{index}")
+
+
+def start_choices_repair(chapter_id: int, brief: ChapterBrief, text: str, provisional: list[str]) -> None:
+    background.spawn(repair_choices(chapter_id, brief, text, provisional), name=f"choices:{chapter_id}")
 
 
 def start_after_chapter(chapter_id: int, brief: ChapterBrief, text: str) -> None:

@@ -10,6 +10,7 @@ description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE, extras.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -95,3 +96,41 @@ def delete_files(names: list[str]) -> int:
             default_storage.delete(name)
             removed += 1
     return removed
+
+
+# --- Pictures made once and reused ----------------------------------------------------
+# A picture whose request depends only on shared content (an agency option of a world)
+# is kept under the hash of its request: every later adventure, and every retry of
+# chapter 1, reuses it instead of paying for it again. Adventures store their own copy,
+# so cleaning up an adventure never touches these.
+
+REUSED_FOLDER = "reused"
+_EXTENSIONS = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+
+
+def content_key(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _reused_get(key: str) -> tuple[bytes, str] | None:
+    for mime_type, extension in _EXTENSIONS.items():
+        name = f"{REUSED_FOLDER}/{key}.{extension}"
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as stored:
+                return stored.read(), mime_type
+    return None
+
+
+def _reused_put(key: str, data: bytes, mime_type: str) -> None:
+    name = f"{REUSED_FOLDER}/{key}.{_EXTENSIONS.get(mime_type, 'png')}"
+    if not default_storage.exists(name):  # two makers at once: the first one stays
+        default_storage.save(name, ContentFile(data))
+
+
+async def reused_get(key: str) -> tuple[bytes, str] | None:
+    """The bytes and type of the picture kept under `key`, if one was made."""
+    return await asyncio.to_thread(_reused_get, key)
+
+
+async def reused_put(key: str, data: bytes, mime_type: str) -> None:
+    await asyncio.to_thread(_reused_put, key, data, mime_type)

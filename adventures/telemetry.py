@@ -33,6 +33,8 @@ EVENT_NAMES = (
     "image_generated",
     "rate_limited",
     "chapter_rewound",
+    "choices_fallback",
+    "safety_stop",
     "feedback_given",
     "safety_flag",
     "error",

@@ -23,7 +23,16 @@ from django.conf import settings
 from adventures import background, extras, services, storyteller, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
-from adventures.llm.base import ChapterDone, LimitReached, ProviderError, Rewind, StoryLost, TextPiece
+from adventures.llm.base import (
+    ChapterDone,
+    LimitReached,
+    ProviderError,
+    Rewind,
+    SafetyStop,
+    StoryLost,
+    StorytellerBusy,
+    TextPiece,
+)
 from adventures.safety.stream import safe_chapter
 
 logger = logging.getLogger(__name__)
@@ -35,7 +44,17 @@ MESSAGES = {
     "press Try again and the storyteller will start this chapter afresh.",
     "unavailable": "The storyteller could not be reached just now. Press Try again in a moment.",
     "limited": "The storyteller has told so many stories today that it needs a rest. Please come back tomorrow.",
+    "busy": "So many stories are being told right now that the storyteller is busy. Press Try again in a minute.",
+    "safety": "The storyteller wanted to make this part of the story just right for you and could not finish it "
+    "this time. Press Try again and it will tell it a new way.",
 }
+# Provider errors that carry their own reason (checked in order: the most specific first).
+_REASONS: tuple[tuple[type[ProviderError], str], ...] = (
+    (LimitReached, "limited"),
+    (SafetyStop, "safety"),
+    (StorytellerBusy, "busy"),
+    (StoryLost, "lost"),
+)
 
 
 def group_name(adventure_id: Any) -> str:
@@ -153,9 +172,8 @@ class ChapterWriter:
             await self._announce("adventure.chapter_ready", number=job.number)
             return
         except (ProviderError, ChoicesInvalid, services.ChapterNotDue) as error:
-            reason = "limited" if isinstance(error, LimitReached) else "lost" if self.pieces else "unavailable"
-            if isinstance(error, StoryLost):
-                reason = "lost"
+            reason = next((r for kind, r in _REASONS if isinstance(error, kind)), "")
+            reason = reason or ("lost" if self.pieces else "unavailable")
             logger.warning("chapter %s of %s failed: %s", job.number, self.adventure_id, error)
             telemetry.record(
                 "error",
@@ -173,6 +191,8 @@ class ChapterWriter:
         )
         await self._announce("adventure.chapter_ready", number=job.number)
         extras.start_after_chapter(chapter.pk, job.brief, done.text)
+        if done.provisional:
+            extras.start_choices_repair(chapter.pk, job.brief, done.text, [c["text"] for c in choices])
 
     async def _announce(self, event_type: str, **payload: Any) -> None:
         self.finished = True

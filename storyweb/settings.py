@@ -228,26 +228,51 @@ LOGGING = {
 # Which storyteller writes the chapters: "offline" (built in, no key, no network) or
 # "gemini". Without an explicit choice, a Gemini key selects gemini.
 GEMINI_API_KEY = env.str("GEMINI_API_KEY", default="") or env.str("GOOGLE_API_KEY", default="")
-STORYWEB_LLM = env.str("STORYWEB_LLM", default="gemini" if GEMINI_API_KEY else "offline")
+_vertex = env.bool("GOOGLE_GENAI_USE_VERTEXAI", default=False)
+STORYWEB_LLM = env.str("STORYWEB_LLM", default="gemini" if GEMINI_API_KEY or _vertex else "offline")
 STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION = env.bool("STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION", default=False)
 STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION = env.bool("STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION", default=False)
 # Milliseconds between streamed pieces of the offline storyteller (0 in tests).
 STORYWEB_OFFLINE_DELAY_MS = env.int("STORYWEB_OFFLINE_DELAY_MS", default=35)
 
-GEMINI_TEXT_MODEL = env.str("GEMINI_TEXT_MODEL", default="gemini-2.5-flash")
-GEMINI_LITE_MODEL = env.str("GEMINI_LITE_MODEL", default="gemini-2.5-flash-lite")
-GEMINI_IMAGE_MODEL = env.str("GEMINI_IMAGE_MODEL", default="gemini-2.5-flash-image")
+# Current generally available models (ai.google.dev/gemini-api/docs/models, none with a
+# shutdown date on .../docs/deprecations as of 2026-12): run `manage.py check_gemini`
+# once per release, as models are retired every few months.
+GEMINI_TEXT_MODEL = env.str("GEMINI_TEXT_MODEL", default="gemini-3.6-flash")
+GEMINI_LITE_MODEL = env.str("GEMINI_LITE_MODEL", default="gemini-3.1-flash-lite")
+GEMINI_IMAGE_MODEL = env.str("GEMINI_IMAGE_MODEL", default="gemini-3.1-flash-image")
 GEMINI_BASE_URL = env.str("GOOGLE_GEMINI_BASE_URL", default="")
+# Vertex AI (the route for a service used by children, see the README): the variables
+# google-genai itself reads. Without a project, an API key is used on Vertex AI's
+# express mode.
+GEMINI_USE_VERTEXAI = _vertex
+GEMINI_VERTEX_PROJECT = env.str("GOOGLE_CLOUD_PROJECT", default="")
+GEMINI_VERTEX_LOCATION = env.str("GOOGLE_CLOUD_LOCATION", default="global")
 # Seconds: a whole call (chapter stream, small JSON call, picture) must end within these.
 GEMINI_CHAPTER_DEADLINE = env.float("GEMINI_CHAPTER_DEADLINE", default=90.0)
 GEMINI_SMALL_DEADLINE = env.float("GEMINI_SMALL_DEADLINE", default=30.0)
 GEMINI_IMAGE_DEADLINE = env.float("GEMINI_IMAGE_DEADLINE", default=60.0)
 GEMINI_MAX_ATTEMPTS = env.int("GEMINI_MAX_ATTEMPTS", default=4)
 GEMINI_BACKOFF_BASE = env.float("GEMINI_BACKOFF_BASE", default=0.5)
-# Thinking tokens delay the first streamed word: 0 turns thinking off on 2.5 models;
-# -1 lets the model decide; empty sends nothing (the model's default).
+# A child waiting for a chapter waits for a server's "retry in N s" only up to this;
+# beyond it the storyteller says it is busy at once instead of going quiet.
+GEMINI_MAX_RETRY_DELAY = env.float("GEMINI_MAX_RETRY_DELAY", default=4.0)
+# Thinking delays the first streamed word. Gemini 3 models take a level (minimal, low,
+# medium, high); Gemini 2.5 models a token budget (0 off, -1 the model decides). Each
+# is sent only to the family that understands it; empty sends nothing.
+GEMINI_THINKING_LEVEL = env.str("GEMINI_THINKING_LEVEL", default="low")
 _thinking_budget = env.str("GEMINI_THINKING_BUDGET", default="0")
 GEMINI_THINKING_BUDGET = int(_thinking_budget) if _thinking_budget else None
+# The model's own safety filter, on every request: the four adjustable categories
+# (harassment, hate speech, sexually explicit, dangerous content) at this threshold.
+GEMINI_SAFETY_THRESHOLD = env.str("GEMINI_SAFETY_THRESHOLD", default="BLOCK_LOW_AND_ABOVE")
+# Output caps in tokens: the longest chapter (about 600 words) plus its choices and a
+# margin, and the small JSON replies. Thinking counts against the cap on some models.
+GEMINI_CHAPTER_MAX_TOKENS = env.int("GEMINI_CHAPTER_MAX_TOKENS", default=2048)
+GEMINI_SMALL_MAX_TOKENS = env.int("GEMINI_SMALL_MAX_TOKENS", default=1024)
+# How many times a chapter is written again with a gentler prompt (a safety stop, a
+# blocked prompt, a cut-off draft) before the player gets a kind message and a Try again.
+GEMINI_REWRITES = env.int("GEMINI_REWRITES", default=1)
 
 # Threads per process for the sockets' database and cache calls (adventures/workers.py).
 STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)

@@ -167,3 +167,18 @@ def test_the_asgi_application_refuses_to_load_with_an_unsafe_production_environm
     accepted = run(["-c", code + "; print('loaded')"], production_env())
     assert accepted.returncode == 0, accepted.stderr
     assert accepted.stdout.strip() == "loaded"
+
+
+def test_vertex_ai_needs_a_project_and_the_safety_threshold_must_be_a_real_one(settings):
+    settings.STORYWEB_LLM, settings.GEMINI_API_KEY = "gemini", ""
+    settings.GEMINI_USE_VERTEXAI, settings.GEMINI_VERTEX_PROJECT = True, ""
+    assert ids(checks.configuration_errors()) == ["storyweb.E003"]
+    settings.GEMINI_VERTEX_PROJECT = "my-project"
+    assert ids(checks.configuration_errors()) == []
+    settings.GEMINI_SAFETY_THRESHOLD = "BLOCK_SOME"
+    (error,) = checks.configuration_errors()
+    assert (error.id, error.msg) == (
+        "storyweb.E004",
+        "GEMINI_SAFETY_THRESHOLD is 'BLOCK_SOME'; it must be one of BLOCK_LOW_AND_ABOVE, BLOCK_MEDIUM_AND_ABOVE, "
+        "BLOCK_ONLY_HIGH, BLOCK_NONE, OFF (BLOCK_LOW_AND_ABOVE for children).",
+    )

@@ -147,6 +147,8 @@ def seeded() -> dict[str, Adventure]:
     for _ in range(3):
         event("rate_limited", "2025-03-01 13:00", limit="chapters")
     event("rate_limited", "2025-03-03 13:00", limit="adventures")
+    for when in ("2025-03-01 09:00", "2025-03-03 10:00", "2025-03-03 11:00", "2025-03-04 11:00"):
+        event("safety_stop", when, kind="chapter", reason="SAFETY")
     event("rate_limited", "2025-02-28 13:00", limit="adventures")
 
     # Feedback: up, up, down in the period; up before it.
@@ -216,6 +218,14 @@ def test_rate_limit_hits_per_limit(seeded):
     assert dashboard.rate_limit_hits(PERIOD) == {"chapters": 3, "adventures": 1}
 
 
+def test_safety_stops_per_day_with_zeros(seeded):
+    assert dashboard.safety_stops_per_day(PERIOD) == [
+        (date(2025, 3, 1), 1),
+        (date(2025, 3, 2), 0),
+        (date(2025, 3, 3), 2),
+    ]
+
+
 def test_feedback_ratio(seeded):
     assert dashboard.feedback_ratio(PERIOD) == Ratio(2, 3)
 
@@ -262,6 +272,13 @@ def test_the_page_shows_the_seeded_figures(seeded, admin_client):
         "<td>error 1, timeout 1</td></tr>"
     ) in html
     assert '<tr data-limit="chapters"><th scope="row">chapters</th><td class="num">3</td>' in html
+    assert '<span data-figure="safety-stops">3</span> in this period.' in html
+    assert (
+        '<tr data-safety-stop-day="2025-03-03"><th scope="row">Mon 3 Mar</th><td class="num">2</td>'
+        '<td class="dash-bar-cell">'
+        '<svg class="dash-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+        '<rect class="dash-bar-track" width="100" height="10"/><rect class="dash-bar-fill" width="100.00" height="10"/>'
+    ) in html
     # Bars are sized by SVG attributes, never by style attributes (the CSP forbids them).
     assert 'class="dash-bar-fill" width="50.00"' in html and 'class="dash-bar-fill" width="66.67"' in html
     assert "style=" not in html

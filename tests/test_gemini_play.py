@@ -4,6 +4,7 @@ Gemini server, through the real socket, with faults (DESIGN §7)."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from channels.db import database_sync_to_async
@@ -175,3 +176,59 @@ async def test_a_hanging_call_hits_its_deadline_while_others_play_on(fake_gemini
         await p.settle()
         await p.close()
     await finish()
+
+
+MENU_LINE = re.compile(r"^\s*(?:\*\*)?\s*(?:(?:choice|option)\s*[a-c1-3]|\(?[a-c1-3][).:])", re.I | re.M)
+
+
+async def test_three_adventures_complete_against_a_mock_that_misbehaves_like_the_real_api(fake_gemini, settings):  # noqa: F811
+    """The issue's "done when": 10 % 429/503, 10 % safety stops, 5 % prompt blocks, and
+    menus without the marker; players press Try again when asked, as children would."""
+    settings.GEMINI_MAX_ATTEMPTS = 8
+    fake_gemini.configure(
+        fault_rate=0.1, fault_statuses=(429, 503), safety_rate=0.1, block_rate=0.05, choices="menu", chunk_chars=60
+    )
+    games = [await new_game(length=10, seed=200 + i) for i in range(3)]
+    retries = 0
+
+    async def play(session_key, adventure) -> None:
+        nonlocal retries
+        player = Player(adventure.id, session_key)
+        await player.connect()
+        number = 1
+        while number <= 10:
+            message = await player.receive(timeout=60)
+            if "status--error" in message:
+                retries += 1
+                await player.send({"action": "retry"})
+                continue
+            if message.startswith('<article id="chapter" class="chapter') and (
+                f'data-chapter="{number}"' in message and "chapter--writing" not in message
+            ):
+                if number < 10:
+                    await player.choose(number, choice_ids(message)[number % 3])
+                number += 1
+        await player.settle()
+        await player.close()
+
+    await asyncio.wait_for(asyncio.gather(*(play(key, adventure) for key, adventure in games)), timeout=240)
+    await finish()
+
+    replies = [r.reply for r in fake_gemini.requests]
+    assert sum(r in ("429", "503") for r in replies) >= 5  # the faults really happened
+    assert sum(r.startswith("SAFETY@") for r in replies) >= 2  # about 6 expected
+    assert sum(r == "block:SAFETY" for r in replies) >= 1  # about 3 expected
+    for _, adventure in games:
+        done = await database_sync_to_async(Adventure.objects.get)(pk=adventure.id)
+        assert done.status == AdventureStatus.COMPLETED
+        chapters = await database_sync_to_async(chapters_of)(adventure.id)
+        assert len(chapters) == 10
+        for chapter in chapters:
+            assert not MENU_LINE.search(chapter.text), (chapter.number, chapter.text[-300:])
+            assert "[[" not in chapter.text
+            if chapter.kind in (plan.STORY, plan.REFLECT) and chapter.number > 1:
+                validate_choices([c["text"] for c in chapter.choices])
+    for request in fake_gemini.requests:
+        assert len(request.safety_settings) == 4, request.path
+        if not request.wants_image:
+            assert request.max_output_tokens, request.path

@@ -149,6 +149,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             for purpose, ratio in figures.pictures.by_purpose.items()
         ],
         "feedback_bar": dashboard.bar_length(figures.feedback.percent, 100),
+        "safety_rows": [
+            (day, stops, dashboard.bar_length(stops, max([1, *(n for _, n in figures.safety_stops)])))
+            for day, stops in figures.safety_stops
+        ],
+        "safety_total": sum(n for _, n in figures.safety_stops),
         "cleanup_days": settings.STORYWEB_CLEANUP_DAYS,
     }
     return TemplateResponse(request, "admin/adventures/dashboard.html", context)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class ProviderError(Exception):
@@ -25,6 +25,16 @@ class StoryLost(ProviderError):
 
 class LimitReached(ProviderError):
     """A cost limit (the daily cap on LLM calls) stops this call."""
+
+
+class StorytellerBusy(ProviderError):
+    """The model's service asked us to wait longer than a child should (a long retry
+    delay, a used-up quota): fail fast, the player tries again later."""
+
+
+class SafetyStop(ProviderError):
+    """Every draft of the chapter, each with a gentler prompt, was stopped by the model's
+    safety filter: nothing was saved; a Try again starts with a gentler prompt still."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,9 @@ class ChapterDone:
 
     text: str
     choices: tuple[str, ...] = ()
+    # The choices are a stand-in (the model's could not be read or repaired): the
+    # chapter is saved with them, and a ChoiceRepairer may replace them later.
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -209,6 +222,14 @@ class SceneRequest:
     brief: ChapterBrief
     chapter_text: str
     character_visuals: tuple[tuple[str, str], ...] = field(default=())
+
+
+@runtime_checkable
+class ChoiceRepairer(Protocol):
+    """A provider whose chapters may come with provisional choices, and that can make
+    the real ones from a saved chapter's text afterwards."""
+
+    async def repair_choices(self, brief: ChapterBrief, text: str) -> tuple[str, str, str]: ...
 
 
 class Provider(Protocol):

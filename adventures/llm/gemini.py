@@ -1,18 +1,27 @@
 """The Gemini storyteller: google-genai's async client behind the Provider interface.
 
-Chapters stream from the text model; titles, summaries, character looks, image prompts
-and choice repairs are small JSON-schema calls on the lite model; pictures come from the
+Chapters stream from the text model; after each chapter one structured call on the lite
+model (chapter_notes.py) gives its title, summary, character looks, scene, picture
+prompt and alt text, and choice repairs are small JSON-schema calls there too; pictures come from the
 image model through `generate_content` with the IMAGE modality. Retries, deadlines and
 telemetry live in gemini_calls.py, the cleaning of streamed text in gemini_stream.py.
 
 A chapter's text is what the player saw: the streamed pieces, cleaned as they went
-(no "Chapter N" line, no markdown, nothing from the choices marker on), joined and with
-paragraphs normalised by `clean_prose`.
+(no "Chapter N" line, no markdown, nothing from the choices marker or a menu on), joined
+and with paragraphs normalised by `clean_prose`.
+
+How a stream ends decides what happens next (gemini_outcomes.py): a safety stop, a
+blocked prompt, recited text or a draft cut off by the output cap is written again with
+a caution in the prompt; when the player had already seen words of that draft they are
+withdrawn first (Rewind). A chapter the child has read is never thrown away for want of
+choices: the repair call's failure falls back on choices built from the story state.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -22,38 +31,45 @@ from django.conf import settings
 from google.genai import types
 from google.genai.client import AsyncClient
 
-from adventures import images
+from adventures import images, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid, validate_choices
-from adventures.llm import prompts
+from adventures.llm import chapter_notes, gemini_outcomes, prompts
 from adventures.llm.base import (
     AgencyOption,
     ChapterBrief,
     ChapterDone,
     Picture,
     ProviderError,
+    Rewind,
+    SafetyStop,
     SceneRequest,
     StoryLost,
     TextPiece,
     TitleSummary,
     Verdict,
 )
+from adventures.llm.fallback_choices import fallback_choices
 from adventures.llm.gemini_calls import (
     Call,
-    Clients,
+    Stopped,
     Unfinished,
-    describe,
     generate_image,
     generate_json,
     is_retryable,
-    text_config,
+    refused,
 )
+from adventures.llm.gemini_config import Clients, text_config
 from adventures.llm.gemini_stream import StreamedChapter
 from adventures.safety import moderation, pictures
 
 logger = logging.getLogger(__name__)
 
 LOST = "The story got lost on the way. Please try again."
-_FINISHED = (types.FinishReason.STOP, types.FinishReason.MAX_TOKENS)
+STOPPED = "The storyteller could not find a gentle way to tell this part. Press Try again for a new telling."
+# A caution that made a chapter fail is kept this long, so that Try again (from any
+# process) starts from a gentler prompt rather than the one that was refused.
+CAUTION_SECONDS = 6 * 3600
+NOTES_KEPT = 256  # chapters whose notes this process keeps for the calls that share them
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -62,6 +78,7 @@ class GeminiProvider:
 
     def __init__(self, *, http_backend: str = "auto") -> None:
         self._clients = Clients(http_backend)
+        self._notes_by_chapter: dict[tuple[Any, ...], asyncio.Future[chapter_notes.ChapterNotes]] = {}
 
     async def aclose(self) -> None:
         """Close the SDK client of the running event loop."""
@@ -69,14 +86,18 @@ class GeminiProvider:
 
     # --- the chapter ----------------------------------------------------------------
 
-    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
-        prompt = prompts.chapter(brief)
-        config = text_config(prompt)
+    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+        model = settings.GEMINI_TEXT_MODEL
+        carried = await workers.cache.get(_caution_key(brief)) or ""
+        stops: list[gemini_outcomes.Verdict] = []
         chapter: StreamedChapter | None = None
-        async with Call("chapter", settings.GEMINI_TEXT_MODEL, brief, seconds=settings.GEMINI_CHAPTER_DEADLINE) as call:
+        async with Call("chapter", model, brief, seconds=settings.GEMINI_CHAPTER_DEADLINE) as call:
             client = self._clients.get()
             attempt = 0
             while chapter is None:
+                caution = " ".join(c for c in (brief.caution, carried, gemini_outcomes.caution_for(stops)) if c)
+                prompt = prompts.chapter(dataclasses.replace(brief, caution=caution))
+                config = text_config(prompt, model, max_tokens=settings.GEMINI_CHAPTER_MAX_TOKENS)
                 attempt += 1
                 streamed = StreamedChapter()
                 try:
@@ -84,16 +105,35 @@ class GeminiProvider:
                         async for piece in pieces:
                             yield TextPiece(piece)
                     chapter = streamed
+                except Stopped as stop:
+                    call.stopped(stop.verdict)
+                    stops.append(stop.verdict)
+                    if streamed.shown:  # the child saw words of a draft that must go
+                        yield Rewind(stop.verdict.reason)
+                    if len(stops) > settings.GEMINI_REWRITES:
+                        await self._give_up(brief, stops)
+                    logger.info("chapter %d stopped (%s); writing it again", brief.number, stop.verdict.reason)
                 except Exception as exc:
                     if streamed.shown:  # the player has read part of it: no quiet restart
                         raise StoryLost(LOST) from exc
                     if isinstance(exc, ProviderError) and not isinstance(exc, Unfinished):
                         raise
                     if not is_retryable(exc):
-                        raise ProviderError(f"The storyteller's chapter call was refused: {describe(exc)}") from exc
+                        raise refused(call, exc) from exc
                     await call.pause(attempt, exc)
-        choices = await self._choices(brief, chapter) if brief.wants_choices else ()
-        yield ChapterDone(text=chapter.text, choices=choices)
+        if carried:
+            await workers.cache.delete(_caution_key(brief))
+        choices, provisional = await self._choices(brief, chapter) if brief.wants_choices else ((), False)
+        yield ChapterDone(text=chapter.text, choices=choices, provisional=provisional)
+
+    async def _give_up(self, brief: ChapterBrief, stops: list[gemini_outcomes.Verdict]) -> None:
+        """Every draft was stopped: remember the caution for Try again, then fail kindly."""
+        caution = f"{gemini_outcomes.caution_for(stops)} {gemini_outcomes.CAUTIONS['fresh']}"
+        await workers.cache.set(_caution_key(brief), caution, timeout=CAUTION_SECONDS)
+        reasons = ", ".join(v.reason for v in stops)
+        if any(v.is_safety for v in stops):
+            raise SafetyStop(f"{STOPPED} ({reasons})")
+        raise ProviderError(f"every draft of the chapter was stopped ({reasons})")
 
     async def _stream_once(
         self,
@@ -107,7 +147,7 @@ class GeminiProvider:
         stream = await call.wait(
             client.models.generate_content_stream(model=call.model, contents=prompt.user, config=config)
         )
-        usage = finish = None
+        usage = finish = block = None
         async with contextlib.aclosing(stream):
             try:
                 while True:
@@ -116,16 +156,22 @@ class GeminiProvider:
                     except StopAsyncIteration:
                         break
                     usage = chunk.usage_metadata or usage  # a running total within one stream
+                    call.note_reply(chunk)
+                    if chunk.prompt_feedback and chunk.prompt_feedback.block_reason:
+                        block = chunk.prompt_feedback.block_reason
                     if chunk.candidates and chunk.candidates[0].finish_reason:
                         finish = chunk.candidates[0].finish_reason
-                    piece = streamed.feed(chunk.text or "")
+                    piece = streamed.feed(_text_of(chunk))
                     if piece:
                         call.first_text()
                         yield piece
             finally:
                 call.usage(usage)
-        if finish not in _FINISHED:
-            raise Unfinished(f"the stream ended without finishing (finish reason {finish})")
+        verdict = gemini_outcomes.judge(finish=finish, block=block)
+        if verdict.outcome == gemini_outcomes.REWRITE:
+            raise Stopped(verdict)
+        if verdict.outcome != gemini_outcomes.FINISHED:
+            raise Unfinished(f"the stream ended without finishing (finish reason {verdict.reason})")
         tail = streamed.finish()
         if tail:
             call.first_text()
@@ -133,16 +179,30 @@ class GeminiProvider:
         if not streamed.text:
             raise Unfinished("the model wrote no story")
 
-    async def _choices(self, brief: ChapterBrief, chapter: StreamedChapter) -> tuple[str, ...]:
-        """The streamed choices if valid, else ONE repair call that derives them from the text."""
+    async def _choices(self, brief: ChapterBrief, chapter: StreamedChapter) -> tuple[tuple[str, ...], bool]:
+        """The streamed choices if valid, else ONE repair call that derives them from the
+        text, else provisional choices built from the story (True: repair them later)."""
         try:
-            return validate_choices(chapter.choice_lines or [])
+            return validate_choices(chapter.choice_lines or []), False
         except ChoicesInvalid as problem:
             logger.info("chapter %d: choices block unusable (%s); repairing", brief.number, problem)
         try:
-            return await self._small(brief, "repair", prompts.choices_repair(brief, chapter.text), _parse_choices)
-        except ProviderError as exc:  # the text was shown: the player must try again
-            raise StoryLost(LOST) from exc
+            return await self.repair_choices(brief, chapter.text), False
+        except ProviderError as exc:
+            # The child has read the chapter: keep it, with choices that fit the story.
+            logger.warning("chapter %d: choices repair failed (%s); using fallback choices", brief.number, exc)
+            telemetry.record(
+                "choices_fallback",
+                adventure_id=brief.adventure_id,
+                chapter_number=brief.number,
+                chapter_kind=brief.kind,
+                error=str(exc)[:300],
+            )
+            return fallback_choices(brief), True
+
+    async def repair_choices(self, brief: ChapterBrief, text: str) -> tuple[str, str, str]:
+        """Three choices made from a chapter's text (base.ChoiceRepairer)."""
+        return await self._small(brief, "repair", prompts.choices_repair(brief, text), _parse_choices)
 
     # --- small calls ----------------------------------------------------------------
 
@@ -153,15 +213,35 @@ class GeminiProvider:
         async with Call(kind, model, brief, seconds=settings.GEMINI_SMALL_DEADLINE) as call:
             return await generate_json(call, self._clients.get(), prompt, parse)
 
+    async def _notes(self, brief: ChapterBrief, text: str) -> chapter_notes.ChapterNotes:
+        """The chapter's one structured call after it is written. Title, looks and picture
+        ask for it side by side: the first starts it, the others share it (per event loop;
+        a failed one is asked again by whoever comes next)."""
+        key = (asyncio.get_running_loop(), brief.adventure_id, brief.number, images.content_key(text))
+        task = self._notes_by_chapter.get(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            prompt = prompts.Prompt(
+                system=chapter_notes.SYSTEM, user=chapter_notes.prompt_text(brief, text), schema=chapter_notes.SCHEMA
+            )
+            task = asyncio.ensure_future(
+                self._small(brief, "chapter_notes", prompt, chapter_notes.ChapterNotes.model_validate)
+            )
+            self._notes_by_chapter[key] = task
+            while len(self._notes_by_chapter) > NOTES_KEPT:  # the oldest go first
+                del self._notes_by_chapter[next(iter(self._notes_by_chapter))]
+        return await asyncio.shield(task)
+
     async def title_and_summary(self, brief: ChapterBrief, text: str) -> TitleSummary:
-        return await self._small(brief, "title_summary", prompts.title_summary(brief, text), _parse_title_summary)
+        notes = await self._notes(brief, text)
+        return TitleSummary(title=notes.title, summary=notes.summary)
 
     async def character_visuals(self, brief: ChapterBrief, text: str, known: dict[str, str]) -> dict[str, str]:
-        found = await self._small(brief, "visuals", prompts.character_visuals(brief, text, known), _parse_visuals)
+        notes = await self._notes(brief, text)
         looks = dict(known)
         by_folded = {name.casefold(): name for name in looks}
-        for name, look in found.items():
-            looks[by_folded.get(name.casefold(), name)] = look  # "hazel" updates "Hazel"
+        for character in notes.characters:
+            look = " ".join(_SENTENCE_END.split(character.look)[:2])
+            looks[by_folded.get(character.name.casefold(), character.name)] = look  # "hazel" updates "Hazel"
         looks.setdefault(brief.protagonist_name, brief.protagonist_look)
         return looks
 
@@ -169,22 +249,28 @@ class GeminiProvider:
 
     async def chapter_picture(self, scene: SceneRequest) -> Picture:
         brief = scene.brief
-        description, alt = await self._small(
-            brief, "scene", prompts.scene(scene), _parse_scene, model=settings.GEMINI_TEXT_MODEL
-        )
-        image_prompt = await self._small(
-            brief, "image_prompt", prompts.image_prompt(scene, description), _parse_image_prompt
-        )
+        notes = await self._notes(brief, scene.chapter_text)
         image_prompt = await pictures.checked_picture_prompt(
-            self, brief, image_prompt, rewrite=lambda text, category: self._picture_rewrite(brief, text, category)
+            self,
+            brief,
+            notes.picture_prompt,
+            rewrite=lambda text, category: self._picture_rewrite(brief, text, category),
         )
         data, mime_type = await self._image(brief, "image", prompts.picture(image_prompt))
+        alt = " ".join(_SENTENCE_END.split(notes.alt)[:1])
         return Picture(data=data, mime_type=mime_type, alt=alt)
 
     async def agency_picture(self, brief: ChapterBrief, option: AgencyOption) -> Picture:
-        data, mime_type = await self._image(brief, "agency_image", prompts.agency_picture(brief, option))
+        """Made once per world and option (its request names nothing else), then reused
+        by every adventure and every retry of chapter 1."""
+        prompt_text = prompts.agency_picture(brief, option)
+        key = images.content_key("agency", settings.GEMINI_IMAGE_MODEL, prompt_text)
+        made = await images.reused_get(key)
+        if made is None:
+            made = await self._image(brief, "agency_image", prompt_text)
+            await images.reused_put(key, *made)
         name = option.name[:1].upper() + option.name[1:]
-        return Picture(data=data, mime_type=mime_type, alt=f"{name}: {option.visual}.")
+        return Picture(data=made[0], mime_type=made[1], alt=f"{name}: {option.visual}.")
 
     # --- safety (adventures/safety) -----------------------------------------------------
 
@@ -208,42 +294,22 @@ class GeminiProvider:
 # --- reading the JSON replies (ValueError/KeyError/TypeError mean "ask again") ----------
 
 
-def _line(value: Any, *, limit: int) -> str:
-    """One tidy line of model text: no markdown, no wrapping quotes, bounded."""
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
-    text = " ".join(value.replace("*", "").replace("#", "").split()).strip().strip("\"'“”").strip()
-    if not text:
-        raise ValueError("empty text")
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _sentences(text: str, count: int) -> str:
-    return " ".join(_SENTENCE_END.split(text)[:count])
-
-
-def _parse_title_summary(data: Any) -> TitleSummary:
-    return TitleSummary(title=_line(data["title"], limit=80), summary=_line(data["summary"], limit=400))
-
-
-def _parse_visuals(data: Any) -> dict[str, str]:
-    characters = data["characters"]
-    if not isinstance(characters, list):
-        raise TypeError("characters must be a list")
-    return {
-        _line(item["name"], limit=60): _sentences(_line(item["look"], limit=400), 2)
-        for item in characters
-        if isinstance(item, dict)
-    }
-
-
-def _parse_scene(data: Any) -> tuple[str, str]:
-    return _line(data["scene"], limit=1200), _sentences(_line(data["alt"], limit=300), 1)
-
-
 def _parse_image_prompt(data: Any) -> str:
-    return _line(data["prompt"], limit=2000)
+    if not isinstance(data["prompt"], str):
+        raise TypeError("the picture prompt is not text")
+    return chapter_notes.tidy(data["prompt"], 2000)
 
 
 def _parse_choices(data: Any) -> tuple[str, str, str]:
     return validate_choices(data["choices"])  # ChoicesInvalid is a ValueError
+
+
+def _caution_key(brief: ChapterBrief) -> str:
+    return f"gemini:caution:{brief.adventure_id}:{brief.number}"
+
+
+def _text_of(chunk: types.GenerateContentResponse) -> str:
+    """The text parts of a chunk (not `chunk.text`, which warns on a chunk without any)."""
+    candidate = chunk.candidates[0] if chunk.candidates else None
+    parts = (candidate.content.parts if candidate and candidate.content else None) or []
+    return "".join(part.text for part in parts if part.text and not part.thought)

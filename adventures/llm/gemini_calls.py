@@ -1,6 +1,8 @@
-"""The plumbing under the Gemini storyteller: one SDK client per event loop, our own
-retries (exponential backoff with full jitter, honouring the server's retry delay), one
-deadline per call that covers its retries, and the telemetry row of every call.
+"""The plumbing under the Gemini storyteller: our own retries (exponential backoff with
+full jitter, honouring the server's retry delay up to what a waiting child can bear),
+quota handling shared through the cache (a spent daily quota, pictures stepping back on
+a 429), one deadline per call that covers its retries, and the telemetry row of every
+call with its finish reason and safety ratings.
 
 The SDK's own retries are switched off (`HttpRetryOptions(attempts=1)`, which also stops
 its hidden retry of aiohttp connection errors), so that we count every attempt and no
@@ -15,28 +17,36 @@ import json
 import logging
 import random
 import re
-import threading
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 from google.genai.client import AsyncClient
 
-from adventures import limits, telemetry
-from adventures.llm.base import ChapterBrief, LimitReached, ProviderError, StoryLost
+from adventures import limits, telemetry, workers
+from adventures.llm import gemini_outcomes
+from adventures.llm.base import ChapterBrief, LimitReached, ProviderError, StoryLost, StorytellerBusy
+from adventures.llm.gemini_config import image_config, json_config
 from adventures.llm.prompts import Prompt
 
 logger = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-# Storybook pages are landscape; a supported ratio of the Gemini image models.
-IMAGE_ASPECT_RATIO = "4:3"
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+# Calls a child is waiting on: a long server delay fails them fast instead.
+INTERACTIVE = frozenset({"chapter", "repair"})
+# Per-day quotas are reset at midnight Pacific time (the Gemini API's rate-limit docs).
+QUOTA_DAY_ZONE = ZoneInfo("America/Los_Angeles")
+PICTURE_KINDS = frozenset({"image", "agency_image"})
+# How long pictures keep away from their model after a 429 that names no delay.
+PICTURE_COOL_DOWN = 30.0
+BUSY = "The storyteller is very busy right now. Please try again in a minute."
 
 
 class DeadlinePassed(ProviderError):
@@ -48,7 +58,16 @@ class BadReply(ProviderError):
 
 
 class Unfinished(ProviderError):
-    """A stream ended without finishing its text (no finish reason, a safety stop, no prose)."""
+    """A stream ended without finishing its text (no finish reason, no prose): the same
+    prompt may be tried again."""
+
+
+class Stopped(ProviderError):
+    """A reply ended in a way that needs a different prompt (gemini_outcomes.REWRITE)."""
+
+    def __init__(self, verdict: gemini_outcomes.Verdict) -> None:
+        super().__init__(f"the model stopped: {verdict.reason}")
+        self.verdict = verdict
 
 
 def _network_errors() -> tuple[type[BaseException], ...]:
@@ -76,8 +95,64 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, (GeneratorExit, asyncio.CancelledError)):
         return "cancelled: the caller stopped listening"
     if isinstance(exc, genai_errors.APIError):
-        return f"HTTP {exc.code} {exc.status or ''}".strip()
-    return f"{type(exc).__name__}: {exc}"[:200]
+        # The API's own message says what is wrong ("models/x is not found ..."): keep it.
+        head = " ".join(f"HTTP {exc.code} {exc.status or ''}".split())
+        return f"{head}: {exc.message}"[:300] if exc.message else head
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _settings_naming(model: str) -> str:
+    names = [name for name in ("GEMINI_TEXT_MODEL", "GEMINI_LITE_MODEL", "GEMINI_IMAGE_MODEL")]
+    return " / ".join(name for name in names if getattr(settings, name) == model) or "GEMINI_*_MODEL"
+
+
+def refused(call: Call, exc: BaseException) -> ProviderError:
+    """The error for a request the API refused; a missing model names the setting to change."""
+    if isinstance(exc, genai_errors.APIError) and exc.code == 404:
+        message = (
+            f"The model {call.model!r} does not exist (retired?): set {_settings_naming(call.model)} to a current "
+            f"model (manage.py check_gemini lists what is wrong). {describe(exc)}"
+        )
+        logger.error("%s", message)
+        return ProviderError(message)
+    logger.error("the storyteller's %s call was refused: %s", call.kind, describe(exc))
+    return ProviderError(f"The storyteller's {call.kind} call was refused: {describe(exc)}")
+
+
+def _error_details(exc: BaseException) -> list[dict[str, Any]]:
+    if not isinstance(exc, genai_errors.APIError):
+        return []
+    details = exc.details if isinstance(exc.details, dict) else {}
+    error = details.get("error", details)
+    items = error.get("details") if isinstance(error, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def quota_per_day(exc: BaseException) -> bool:
+    """Is this a 429 for a per-day quota (google.rpc.QuotaFailure with a quotaId such as
+    GenerateRequestsPerDayPerProjectPerModel), which no short wait will cure?"""
+    if not isinstance(exc, genai_errors.APIError) or exc.code != 429:
+        return False
+    for item in _error_details(exc):
+        if str(item.get("@type", "")).endswith("google.rpc.QuotaFailure"):
+            for violation in item.get("violations") or []:
+                if isinstance(violation, dict) and "perday" in str(violation.get("quotaId", "")).casefold():
+                    return True
+    return False
+
+
+def quota_key(model: str) -> str:
+    return f"gemini:quota-day:{model}"
+
+
+def cool_key(model: str) -> str:
+    return f"gemini:cool:{model}"
+
+
+def seconds_to_quota_reset(now: datetime | None = None) -> int:
+    now = (now or datetime.now(QUOTA_DAY_ZONE)).astimezone(QUOTA_DAY_ZONE)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(60, int((midnight - now).total_seconds()) + 1)
 
 
 def server_delay(exc: BaseException) -> float | None:
@@ -85,11 +160,8 @@ def server_delay(exc: BaseException) -> float | None:
     Retry-After header (in seconds)."""
     if not isinstance(exc, genai_errors.APIError):
         return None
-    details = exc.details if isinstance(exc.details, dict) else {}
-    error = details.get("error", details)
-    items = error.get("details") if isinstance(error, dict) else None
-    for item in items if isinstance(items, list) else []:
-        if isinstance(item, dict) and str(item.get("@type", "")).endswith("google.rpc.RetryInfo"):
+    for item in _error_details(exc):
+        if str(item.get("@type", "")).endswith("google.rpc.RetryInfo"):
             delay = item.get("retryDelay")
             if isinstance(delay, dict):  # {"seconds": 1, "nanos": 500000000}
                 return float(delay.get("seconds", 0)) + float(delay.get("nanos", 0)) / 1e9
@@ -121,11 +193,21 @@ class Call:
         self.waited = 0.0  # seconds spent backing off
         self.ttft_ms: float | None = None
         self.input_tokens = self.output_tokens = 0
+        self.finish: str | None = None  # the finish reason or "blocked:<reason>" of the last reply
+        self.stops: list[str] = []  # every reason a reply of this call was refused or cut
+        self.ratings: list[dict[str, object]] = []
 
     async def __aenter__(self) -> Call:
         if not await limits.allm_call_allowed():
             self._record("limited", None)
             raise LimitReached(limits.FRIENDLY_MESSAGES["llm"])
+        # A used-up daily quota (or a picture model that just said 429) is shared by every
+        # process through the cache: no call is sent until it has passed.
+        if await workers.cache.get(quota_key(self.model)) or (
+            self.kind in PICTURE_KINDS and await workers.cache.get(cool_key(self.model))
+        ):
+            self._record("busy", None)
+            raise StorytellerBusy(BUSY)
         return self
 
     async def __aexit__(
@@ -137,6 +219,8 @@ class Call:
             self._record("lost", exc.__cause__ or exc)
         elif isinstance(exc, DeadlinePassed):
             self._record("timeout", exc)
+        elif isinstance(exc, StorytellerBusy):
+            self._record("busy", exc)
         else:  # including a caller that stopped listening (GeneratorExit, cancellation)
             self._record("error", exc)
 
@@ -157,7 +241,36 @@ class Call:
             input_tokens=self.input_tokens,
             output_tokens=self.output_tokens,
             error=None if exc is None else describe(exc),
+            finish_reason=self.finish,
+            stops=self.stops,
+            safety_ratings=self.ratings,
         )
+
+    def note_reply(self, reply: types.GenerateContentResponse) -> None:
+        """Keep what a reply (or a streamed chunk) says about how it ended and how safe it was."""
+        feedback = reply.prompt_feedback
+        if feedback is not None and feedback.block_reason:
+            self.finish = gemini_outcomes.judge(finish=None, block=feedback.block_reason).reason
+            self.ratings = gemini_outcomes.safety_ratings(feedback.safety_ratings) or self.ratings
+        candidate = reply.candidates[0] if reply.candidates else None
+        if candidate is not None:
+            if candidate.finish_reason:
+                self.finish = gemini_outcomes.judge(finish=candidate.finish_reason).reason
+            self.ratings = gemini_outcomes.safety_ratings(candidate.safety_ratings) or self.ratings
+
+    def stopped(self, verdict: gemini_outcomes.Verdict) -> None:
+        self.stops.append(verdict.reason)
+        if verdict.is_safety:  # counted per day on the dashboard
+            brief = self.brief
+            telemetry.record(
+                "safety_stop",
+                adventure_id=brief.adventure_id,
+                chapter_number=brief.number,
+                chapter_kind=brief.kind,
+                kind=self.kind,
+                model=self.model,
+                reason=verdict.reason,
+            )
 
     async def wait[T](self, awaitable: Awaitable[T]) -> T:
         """Await one step of the call within the call's deadline. Only single steps are
@@ -172,9 +285,19 @@ class Call:
 
     async def pause(self, attempt: int, exc: BaseException) -> None:
         """Back off before attempt `attempt + 1`, or give up when out of attempts or time."""
+        asked = server_delay(exc)
+        if quota_per_day(exc):
+            logger.warning("the daily quota of %s is used up: %s", self.model, describe(exc))
+            await workers.cache.set(quota_key(self.model), 1, timeout=seconds_to_quota_reset())
+            raise StorytellerBusy(BUSY) from exc
+        if self.kind in PICTURE_KINDS and isinstance(exc, genai_errors.APIError) and exc.code == 429:
+            # Pictures are extras: they step back for everyone and leave the quota to the text.
+            await workers.cache.set(cool_key(self.model), 1, timeout=max(1, round(asked or PICTURE_COOL_DOWN)))
+            raise StorytellerBusy(BUSY) from exc
+        if self.kind in INTERACTIVE and asked is not None and asked > settings.GEMINI_MAX_RETRY_DELAY:
+            raise StorytellerBusy(BUSY) from exc
         if attempt >= settings.GEMINI_MAX_ATTEMPTS:
             raise ProviderError(f"The storyteller's {self.kind} call failed {attempt} times: {describe(exc)}") from exc
-        asked = server_delay(exc)
         delay = backoff(attempt) if asked is None else asked
         if delay >= self.deadline - asyncio.get_running_loop().time():
             raise DeadlinePassed(f"The storyteller's {self.kind} call ran out of time ({describe(exc)}).") from exc
@@ -194,75 +317,6 @@ class Call:
             self.output_tokens += (metadata.candidates_token_count or 0) + (metadata.thoughts_token_count or 0)
 
 
-class Clients:
-    """One SDK client per event loop: its HTTP sessions belong to the loop that opened them."""
-
-    def __init__(self, http_backend: str = "auto") -> None:
-        self.http_backend = http_backend  # "auto" (the SDK picks aiohttp when installed) or "httpx"
-        self._by_loop: dict[asyncio.AbstractEventLoop, AsyncClient] = {}
-        self._lock = threading.Lock()
-
-    def get(self) -> AsyncClient:
-        loop = asyncio.get_running_loop()
-        with self._lock:
-            client = self._by_loop.get(loop)
-            if client is None:
-                for closed in [other for other in self._by_loop if other.is_closed()]:
-                    del self._by_loop[closed]
-                client = self._by_loop[loop] = self._make().aio
-            return client
-
-    async def aclose(self) -> None:
-        """Close the running loop's client (tests and shutdown)."""
-        with self._lock:
-            client = self._by_loop.pop(asyncio.get_running_loop(), None)
-        if client is not None:
-            await client.aclose()
-
-    def _make(self) -> genai.Client:
-        if not settings.GEMINI_API_KEY:
-            raise ProviderError("GEMINI_API_KEY (or GOOGLE_API_KEY) is not set: the gemini storyteller needs it.")
-        options = types.HttpOptions(
-            base_url=settings.GEMINI_BASE_URL or None,
-            retry_options=types.HttpRetryOptions(attempts=1),
-        )
-        if self.http_backend == "httpx":
-            httpx2 = importlib.import_module("httpx2")
-            options.async_client_args = {"transport": httpx2.AsyncHTTPTransport()}
-        return genai.Client(api_key=settings.GEMINI_API_KEY, http_options=options)
-
-
-def _thinking() -> types.ThinkingConfig | None:
-    budget = settings.GEMINI_THINKING_BUDGET
-    return None if budget is None else types.ThinkingConfig(thinking_budget=budget)
-
-
-# We use no tools, and the SDK resends nothing on its own: retries are ours to count.
-_NO_AUTOMATION: dict[str, Any] = {
-    "automatic_function_calling": types.AutomaticFunctionCallingConfig(disable=True),
-    "automatic_continuation": False,
-}
-
-
-def text_config(prompt: Prompt) -> types.GenerateContentConfig:
-    return types.GenerateContentConfig(system_instruction=prompt.system, thinking_config=_thinking(), **_NO_AUTOMATION)
-
-
-def json_config(prompt: Prompt) -> types.GenerateContentConfig:
-    config = text_config(prompt)
-    config.response_mime_type = "application/json"
-    config.response_json_schema = prompt.schema
-    return config
-
-
-def image_config() -> types.GenerateContentConfig:
-    return types.GenerateContentConfig(
-        response_modalities=["IMAGE"],
-        image_config=types.ImageConfig(aspect_ratio=IMAGE_ASPECT_RATIO),
-        **_NO_AUTOMATION,
-    )
-
-
 async def generate(
     call: Call, client: AsyncClient, contents: str, config: types.GenerateContentConfig
 ) -> types.GenerateContentResponse:
@@ -278,10 +332,11 @@ async def generate(
             raise
         except Exception as exc:
             if not is_retryable(exc):
-                raise ProviderError(f"The storyteller's {call.kind} call was refused: {describe(exc)}") from exc
+                raise refused(call, exc) from exc
             await call.pause(attempt, exc)
             continue
         call.usage(response.usage_metadata)
+        call.note_reply(response)
         call.first_text()  # a unary reply's first token arrives with the whole reply
         return response
 
@@ -289,9 +344,15 @@ async def generate(
 async def generate_json[T](call: Call, client: AsyncClient, prompt: Prompt, parse: Callable[[Any], T]) -> T:
     """A JSON-schema request whose reply `parse` turns into a result (raising ValueError,
     KeyError or TypeError when it cannot). A bad reply gets one more try."""
-    config = json_config(prompt)
+    config = json_config(prompt, call.model)
     for round_ in (1, 2):
         response = await generate(call, client, prompt.user, config)
+        verdict = _verdict(response)
+        if verdict.outcome == gemini_outcomes.REWRITE:
+            # A small call's subject is a finished chapter: a refusal will not go away by
+            # asking again, so the caller falls back (no title, no picture) instead.
+            call.stopped(verdict)
+            raise Stopped(verdict)
         try:
             return parse(json.loads(response.text or ""))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -306,6 +367,10 @@ async def generate_image(call: Call, client: AsyncClient, prompt_text: str) -> t
     """An image through generate_content with the IMAGE modality: (bytes, mime type)."""
     for round_ in (1, 2):
         response = await generate(call, client, prompt_text, image_config())
+        verdict = _verdict(response)
+        if verdict.outcome == gemini_outcomes.REWRITE:
+            call.stopped(verdict)
+            raise Stopped(verdict)
         for candidate in response.candidates or []:
             for part in (candidate.content.parts if candidate.content else None) or []:
                 if part.inline_data and part.inline_data.data:
@@ -314,3 +379,12 @@ async def generate_image(call: Call, client: AsyncClient, prompt_text: str) -> t
             raise BadReply(f"The image model sent no picture for the {call.kind} call.")
         call.retries += 1
     raise AssertionError("unreachable")
+
+
+def _verdict(response: types.GenerateContentResponse) -> gemini_outcomes.Verdict:
+    feedback = response.prompt_feedback
+    candidate = response.candidates[0] if response.candidates else None
+    return gemini_outcomes.judge(
+        finish=candidate.finish_reason if candidate else None,
+        block=feedback.block_reason if feedback else None,
+    )

@@ -9,7 +9,11 @@ Pure Python, no Django, no I/O. Two stages per piece of raw output:
    dropped, markdown heading markers and horizontal rules removed, and every `*` and `_`
    removed (children's prose never needs them, and removing them all is simpler and
    safer than pairing up emphasis across chunks). Only the start of a line is ever held
-   while it is undecided ("Chap..." or "##"), so pieces flow as soon as they arrive.
+   while it is undecided ("Chap...", "##", "Choice A..."), so pieces flow as soon as
+   they arrive.
+3. A line that starts like a choice label ("Choice A:", "Option 1)", "A)", "1.",
+   "**B**") is a menu the model wrote without the marker: from there on everything is
+   held back like the marker's block, and its labelled lines become the choices.
 
 The finished chapter's text is `clean_prose` of exactly what was shown, so it equals what
 the player saw up to whitespace and paragraph normalisation.
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from adventures.chapter_text import CHOICES_MARKER, clean_prose
+from adventures.chapter_text import CHOICES_MARKER, clean_prose, strip_label
 
 _MARKER_SQUEEZED = CHOICES_MARKER.casefold()
 _MARKER = re.compile(r"\[\[\s*choices\s*\]\]", re.I)
@@ -30,7 +34,14 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _CHAPTER = re.compile(r"chapter\s+(?:\d+|[a-z]+)\b", re.I)
 _CHAPTER_SO_FAR = re.compile(r"c(?:h(?:a(?:p(?:t(?:e(?:r\s*)?)?)?)?)?)?", re.I)  # could still become one
 
-HOLD, KEEP, DROP = "hold", "keep", "drop"
+# On the line's start with markup removed, casefolded: a choice label, always followed
+# by punctuation or markup so that "A dragon" or "Choice is yours" stay prose.
+_MENU_LABEL = re.compile(r"(?:choice|option)\s*[a-c1-3]\s*[:.)\-*_]|\(?[a-c1-3]\s*[*_]*\s*[).:](?:\s|$)|[a-c1-3][*_]+")
+_MENU_SO_FAR = re.compile(
+    r"(?:c(?:h(?:o(?:i(?:c(?:e)?)?)?)?)?|o(?:p(?:t(?:i(?:o(?:n)?)?)?)?)?)(?:\s*[a-c1-3]?[\s*_]*)?|\(?[a-c1-3]?[\s*_]*"
+)
+
+HOLD, KEEP, DROP, MENU = "hold", "keep", "drop", "menu"
 
 
 class StreamedChapter:
@@ -43,6 +54,7 @@ class StreamedChapter:
         self._line_decided = False
         self._first_line = True  # the first non-blank line may be a "Chapter N" heading
         self._started = False  # has anything but whitespace been shown?
+        self.menu = False  # did the choices come as a menu without the marker?
         self.shown: list[str] = []
 
     def feed(self, raw: str) -> str:
@@ -52,6 +64,9 @@ class StreamedChapter:
     def finish(self) -> str:
         """The end of the stream: whatever was held and turned out to be prose."""
         released, self._pending = self._pending, ""
+        if self._block is not None:
+            self._block.append(released)
+            return ""
         return self._show(self._clean(released, end=True))
 
     @property
@@ -64,8 +79,10 @@ class StreamedChapter:
         """The lines after the marker (None when there was no marker)."""
         if self._block is None:
             return None
-        lines = "".join(self._block).replace("*", "").splitlines()
-        return [line.strip() for line in lines if line.strip()]
+        lines = [line.strip() for line in "".join(self._block).replace("*", "").splitlines() if line.strip()]
+        if self.menu:  # only the labelled lines are choices ("What will you do?" is not)
+            return [strip_label(line) for line in lines if _MENU_LABEL.match(line.lstrip("#_ ").casefold())]
+        return lines
 
     def _through_marker(self, raw: str) -> str:
         if self._block is not None:
@@ -91,6 +108,11 @@ class StreamedChapter:
                 head = self._line if newline < 0 else self._line[:newline]
                 verdict = self._judge(head, complete=complete)
                 if verdict == HOLD:
+                    break
+                if verdict == MENU:
+                    self.menu = True
+                    self._block = [self._line + self._pending]
+                    self._line = self._pending = ""
                     break
                 if verdict == DROP:
                     self._line = "" if newline < 0 else self._line[newline + 1 :]
@@ -123,6 +145,10 @@ class StreamedChapter:
                 self._first_line = False
                 return DROP
         self._first_line = False
+        if _MENU_LABEL.match(bare):
+            return MENU
+        if not complete and _MENU_SO_FAR.fullmatch(bare):
+            return HOLD
         return KEEP
 
     def _show(self, piece: str) -> str:

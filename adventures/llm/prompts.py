@@ -12,12 +12,20 @@ from typing import Any
 
 from adventures import plan
 from adventures.chapter_text import CHOICES_MARKER
-from adventures.llm.base import AgencyOption, ChapterBrief, SceneRequest
+from adventures.llm.base import AgencyOption, ChapterBrief
 
 MIN_WORDS, MAX_WORDS = 300, 450
 # The last chapter is quoted in full; a cap keeps a runaway chapter from bloating every
 # later prompt (the end matters most, so the end is kept).
 LAST_CHAPTER_MAX_CHARS = 6000
+# The reader's age band sets the reading level (the read-along work adds the choice of
+# band; until then every adventure is written for the younger band).
+READING_LEVELS = {
+    "8-10": "for readers aged 8 to 10: short sentences, everyday words, a new or hard word explained by what "
+    "happens around it",
+    "11-13": "for readers aged 11 to 13: varied sentences and a richer vocabulary, still clear and easy to follow",
+}
+DEFAULT_AGE_BAND = "8-10"
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,9 @@ written one chapter at a time.
 Rules for every chapter:
 - Warm, kind and exciting, never frightening: no violence, cruelty, peril that lingers or scary descriptions. \
 Problems are solved with courage, kindness, teamwork and clever thinking.
+- Content for children: no romance or crushes; no real people, celebrities or brands; no weapons used on anyone; \
+no dangerous stunts a child could copy (fire, heights, deep water, strangers' cars, medicine); no rude words.
+- Reading level: {{reading_level}}.
 - Between {MIN_WORDS} and {MAX_WORDS} words of story.
 - Plain prose in paragraphs separated by a blank line, with some dialogue. Simple words, varied sentences, \
 past tense, third person, following the hero.
@@ -63,12 +74,16 @@ def chapter(brief: ChapterBrief) -> Prompt:
         _twist(brief),
         _agency(brief),
         _story_so_far(brief),
+        _looks_so_far(brief),
         _previous(brief),
         _lesson(brief),
         _output(brief),
         f"Take care: {brief.caution}" if brief.caution else "",
     ]
-    return Prompt(system=STORYTELLER, user="\n\n".join(s for s in sections if s))
+    system = STORYTELLER.replace("{reading_level}", READING_LEVELS[DEFAULT_AGE_BAND])
+    if brief.caution:  # a rewrite: the reason comes first, where it weighs most
+        sections.insert(0, f"Important: {brief.caution}")
+    return Prompt(system=system, user="\n\n".join(s for s in sections if s))
 
 
 def _task(brief: ChapterBrief) -> str:
@@ -153,6 +168,14 @@ def _story_so_far(brief: ChapterBrief) -> str:
     return "\n".join(lines)
 
 
+def _looks_so_far(brief: ChapterBrief) -> str:
+    """How the characters have looked so far, so the words match the pictures."""
+    if not brief.character_visuals:
+        return ""
+    lines = [f"- {name}: {look}" for name, look in brief.character_visuals]
+    return "How the characters look (keep them so):\n" + "\n".join(lines)
+
+
 def _previous(brief: ChapterBrief) -> str:
     answered = brief.answered
     if answered is not None:
@@ -181,7 +204,9 @@ def _lesson(brief: ChapterBrief) -> str:
             "the hero needs the answer to go on. Near the end, a character asks this question, word for word:\n"
             f'"{q.text}"\n'
             "End the chapter soon after the question. Do not answer it, do not hint which answer is right and do "
-            "not list possible answers: the reader will answer."
+            "not list possible answers: the reader will answer.\n"
+            f"For you alone, the three answers the reader will see: {q.answer!r} (right), {q.wrong[0]!r} and "
+            f"{q.wrong[1]!r} (both wrong). Nothing in the story may state a wrong one as a fact."
         )
     if brief.kind == plan.REFLECT:
         return (
@@ -205,44 +230,6 @@ def _output(brief: ChapterBrief) -> str:
 
 # --- small calls (JSON answers) -------------------------------------------------------
 
-TITLE_SUMMARY_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "title": {"type": "string", "description": "2 to 6 words, no chapter number, no quotation marks"},
-        "summary": {"type": "string", "description": "one or two sentences, past tense"},
-    },
-    "required": ["title", "summary"],
-}
-CHARACTER_VISUALS_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "characters": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string"},
-                    "look": {"type": "string", "description": "1-2 sentences: only what can be seen"},
-                },
-                "required": ["name", "look"],
-            },
-        }
-    },
-    "required": ["characters"],
-}
-SCENE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "scene": {"type": "string", "description": "2 to 4 sentences describing the picture"},
-        "alt": {"type": "string", "description": "one sentence for a screen reader"},
-    },
-    "required": ["scene", "alt"],
-}
-IMAGE_PROMPT_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {"prompt": {"type": "string", "description": "one paragraph for an image model"}},
-    "required": ["prompt"],
-}
 CHOICES_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"choices": {"type": "array", "items": {"type": "string"}, "minItems": 3, "maxItems": 3}},
@@ -250,85 +237,11 @@ CHOICES_SCHEMA: dict[str, Any] = {
 }
 
 _EDITOR = "You help write a children's adventure story (ages 8 to 13). Answer in JSON that fits the schema."
-_ART_DIRECTOR = (
-    "You are the art director of a children's picture book (ages 8 to 13). Pictures are warm, gentle and "
-    "friendly, never frightening, and never contain words or letters. Answer in JSON that fits the schema."
-)
 NO_TEXT = "A child-friendly storybook illustration. No words, letters, captions or writing anywhere in the picture."
 
 
 def _quoted(text: str) -> str:
     return f"<<<\n{text.strip()}\n>>>"
-
-
-def title_summary(brief: ChapterBrief, text: str) -> Prompt:
-    return Prompt(
-        system=_EDITOR,
-        user=(
-            f"Chapter {brief.number} of an adventure in {brief.world.name}; the hero is {brief.protagonist_name}.\n"
-            f"{_quoted(text)}\n"
-            "Give this chapter a short title (2 to 6 words, no chapter number, no quotation marks) and a summary "
-            "of one or two sentences in the past tense that names the hero and says what happened."
-        ),
-        schema=TITLE_SUMMARY_SCHEMA,
-    )
-
-
-def character_visuals(brief: ChapterBrief, text: str, known: dict[str, str]) -> Prompt:
-    known = {brief.protagonist_name: brief.protagonist_look, **known}
-    listed = "\n".join(f"- {name}: {look}" for name, look in known.items())
-    return Prompt(
-        system=_EDITOR,
-        user=(
-            f"How the characters of this story look so far:\n{listed}\n\n"
-            f"Chapter {brief.number}:\n{_quoted(text)}\n\n"
-            "Return the look of the hero and of every named character who appears in this chapter: 1 to 2 "
-            "sentences each, only what can be seen (body, clothes, colours, things they carry). Keep each look "
-            "the same as above unless the chapter changes it. Use the names exactly as written."
-        ),
-        schema=CHARACTER_VISUALS_SCHEMA,
-    )
-
-
-def _looks(brief: ChapterBrief, visuals: tuple[tuple[str, str], ...]) -> str:
-    looks = {brief.protagonist_name: brief.protagonist_look, **dict(brief.character_visuals), **dict(visuals)}
-    lines = [f"- {name}: {look}" for name, look in looks.items()]
-    if brief.agency is not None:
-        lines.append(f"- {brief.agency.name}: {brief.agency.visual}")
-    return "\n".join(lines)
-
-
-def scene(request: SceneRequest) -> Prompt:
-    """Describe the one moment of the chapter to draw (the text model's job)."""
-    brief = request.brief
-    return Prompt(
-        system=_ART_DIRECTOR,
-        user=(
-            f"Chapter {brief.number} of an adventure in {brief.world.name}:\n{_quoted(request.chapter_text)}\n\n"
-            f"How the characters look:\n{_looks(brief, request.character_visuals)}\n\n"
-            "Choose the single most important moment of this chapter that can be drawn. In `scene`, describe "
-            "it in 2 to 4 sentences: who is there (by name, as they look), where, what is happening, the light "
-            "and the mood. In `alt`, write one plain sentence describing the picture for someone who cannot see it."
-        ),
-        schema=SCENE_SCHEMA,
-    )
-
-
-def image_prompt(request: SceneRequest, scene_description: str) -> Prompt:
-    """Merge the scene with the looks and the world's style into one image prompt (lite model)."""
-    brief = request.brief
-    return Prompt(
-        system=_ART_DIRECTOR,
-        user=(
-            f"The scene: {scene_description}\n\n"
-            f"How the characters look:\n{_looks(brief, request.character_visuals)}\n\n"
-            f"The style of this world: {brief.world.look}\n\n"
-            "Write one paragraph for an image model: a child-friendly storybook illustration of this scene, "
-            "naming how each character in it looks so they are drawn the same in every picture, in the style "
-            "of this world, with no text, letters or signs with writing in the image."
-        ),
-        schema=IMAGE_PROMPT_SCHEMA,
-    )
 
 
 def picture(prompt_text: str) -> str:

@@ -261,6 +261,19 @@ def chapter_save(
     return chapter
 
 
+def chapter_replace_provisional_choices(*, chapter_id: int, provisional: list[str], choices: list[str]) -> bool:
+    """Put the repaired choices in place of the stand-in ones, keeping their ids (so a
+    button pressed while the new ones were on their way still counts). Nothing happens
+    once a choice is made or when the choices are no longer the stand-in ones."""
+    with transaction.atomic():
+        chapter = Chapter.objects.select_for_update().filter(pk=chapter_id, chosen_choice__isnull=True).first()
+        if chapter is None or [c["text"] for c in chapter.choices] != provisional or len(choices) != len(provisional):
+            return False
+        chapter.choices = [{**old, "text": text} for old, text in zip(chapter.choices, choices, strict=True)]
+        chapter.save(update_fields=["choices"])
+        return True
+
+
 def chapter_set_title_summary(*, chapter_id: int, title: str, summary: str) -> None:
     Chapter.objects.filter(pk=chapter_id).update(title=title[:120], summary=summary)
 

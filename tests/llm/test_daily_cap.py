@@ -46,13 +46,13 @@ async def test_exactly_the_cap_reaches_the_model_each_day(fake_gemini, settings,
     settings.STORYWEB_LLM_CALLS_PER_DAY = 3
     brief = briefs.make_brief(number=3, kind=plan.STORY, seed=41)
     gemini = get_provider()
-    for _ in range(3):
-        await gemini.title_and_summary(brief, "The end.")
+    for n in range(3):  # different chapters: one chapter's notes are asked for once
+        await gemini.title_and_summary(brief, f"The end of part {n}.")
     with pytest.raises(LimitReached, match="needs a rest"):
-        await gemini.title_and_summary(brief, "The end.")
+        await gemini.title_and_summary(brief, "The end of part 3.")
     assert len(fake_gemini.requests) == 3
     clock.now += DAY  # tomorrow
-    await gemini.title_and_summary(brief, "The end.")
+    await gemini.title_and_summary(brief, "The end of part 4.")
     assert len(fake_gemini.requests) == 4
     await telemetry.flush()
     assert await refusals() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import subprocess
 import sys
@@ -10,8 +11,8 @@ import pytest
 
 from adventures import plan
 from adventures.chapter_text import CHOICES_MARKER
-from adventures.llm import prompts
-from adventures.llm.base import PastChapter, SceneRequest
+from adventures.llm import chapter_notes, prompts
+from adventures.llm.base import PastChapter
 from tests.llm import briefs
 
 # Briefs are frozen, so tests can share them; building one parses the content files.
@@ -29,15 +30,20 @@ def test_system_instruction_sets_the_storyteller_rules():
     assert "Never write choice labels" in system
 
 
-def test_lesson_asks_the_question_word_for_word_without_the_answers():
+def test_lesson_asks_the_question_word_for_word_and_knows_the_answers_only_as_context():
     brief = make_brief(number=3, kind=plan.LESSON, seed=4)
     q = brief.question
     assert q is not None
     user = prompts.chapter(brief).user
     assert f'word for word:\n"{q.text}"' in user
-    assert "Do not answer it" in user
-    for answer in (q.answer, *q.wrong):
-        assert answer not in user
+    assert "Do not answer it, do not hint which answer is right" in user
+    context = (
+        f"For you alone, the three answers the reader will see: {q.answer!r} (right), {q.wrong[0]!r} and "
+        f"{q.wrong[1]!r} (both wrong). Nothing in the story may state a wrong one as a fact."
+    )
+    assert context in user
+    for answer in (q.answer, *q.wrong):  # only there, so the story cannot take them from elsewhere
+        assert user.count(repr(answer)) == 1
     assert q.explanation not in user
     assert CHOICES_MARKER not in user  # a lesson's choices are the question's answers
 
@@ -158,40 +164,41 @@ def test_world_and_drawn_elements_are_all_there():
     assert brief.topic_name in user
 
 
-def test_title_summary_and_repair_ask_for_json_of_the_right_shape():
+def test_repair_asks_for_json_of_the_right_shape():
     brief = make_brief(number=3, kind=plan.STORY)
-    title = prompts.title_summary(brief, "The bridge sang softly.")
-    assert title.schema == prompts.TITLE_SUMMARY_SCHEMA
-    assert "The bridge sang softly." in title.user
     repair = prompts.choices_repair(brief, "The bridge sang softly.")
+    assert "The bridge sang softly." in repair.user
     assert repair.schema is not None
     choices = repair.schema["properties"]["choices"]
     assert (choices["minItems"], choices["maxItems"]) == (3, 3)
 
 
-def test_character_visuals_carry_the_known_looks_and_the_hero():
-    brief = make_brief(number=3, kind=plan.STORY)
-    prompt = prompts.character_visuals(brief, "Quill waved.", {"Quill": "a fox in a blue waistcoat"})
-    assert "- Quill: a fox in a blue waistcoat" in prompt.user
-    assert f"- {brief.protagonist_name}: {brief.protagonist_look}" in prompt.user
-    assert "1 to 2 sentences each" in prompt.user
-    assert prompt.schema == prompts.CHARACTER_VISUALS_SCHEMA
-
-
-def test_scene_and_image_prompt_merge_looks_agency_and_world_style():
-    brief = make_brief(number=3, kind=plan.STORY)
+def test_chapter_notes_ask_for_everything_after_a_chapter_in_one_reply():
+    brief = make_brief(number=3, kind=plan.STORY, character_visuals=(("Quill", "a fox in a blue waistcoat"),))
     assert brief.agency is not None
-    request = SceneRequest(brief=brief, chapter_text="Inés held up the key.", character_visuals=(("Quill", "a fox"),))
-    scene = prompts.scene(request)
-    assert "Inés held up the key." in scene.user
-    assert "- Quill: a fox" in scene.user
-    assert scene.schema == prompts.SCENE_SCHEMA
-    image = prompts.image_prompt(request, "Inés stands by a singing bridge.")
-    for part in ("Inés stands by a singing bridge.", brief.protagonist_look, brief.agency.visual, brief.world.look):
-        assert part in image.user
-    assert "child-friendly storybook illustration" in image.user
-    assert "no text" in image.user
+    user = chapter_notes.prompt_text(brief, "Inés held up the key.")
+    assert "<<<\nInés held up the key.\n>>>" in user
+    assert f"- {brief.protagonist_name}: {brief.protagonist_look}\n- Quill: a fox in a blue waistcoat" in user
+    assert f"- {brief.agency.name}: {brief.agency.visual}" in user
+    assert brief.world.look in user
+    assert set(chapter_notes.SCHEMA["required"]) == set(chapter_notes.ChapterNotes.model_fields)
     assert prompts.picture("A bridge.") == f"A bridge.\n\n{prompts.NO_TEXT}"
+
+
+def test_chapter_notes_replies_are_tidied_and_refused_when_empty():
+    notes = chapter_notes.ChapterNotes.model_validate(
+        {
+            "title": '"**The Singing Bridge**"',
+            "summary": "Inés  crossed\nthe bridge.",
+            "characters": [{"name": "Quill", "look": "A fox."}],
+            "scene": "A bridge.",
+            "picture_prompt": "A bridge at dawn.",
+            "alt": "A child on a bridge.",
+        }
+    )
+    assert (notes.title, notes.summary) == ("The Singing Bridge", "Inés crossed the bridge.")
+    with pytest.raises(ValueError, match="empty text"):
+        chapter_notes.ChapterNotes.model_validate({**notes.model_dump(), "alt": "  "})
 
 
 def test_agency_picture_prompt_shows_the_option_in_the_world_style():
@@ -213,3 +220,20 @@ def test_prompt_builders_and_stream_cleaning_import_neither_the_orm_nor_the_netw
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_chapter_prompt_carries_plain_content_rules_and_the_younger_reading_level():
+    system = prompts.chapter(make_brief(number=2, kind=plan.STORY)).system
+    assert "no romance or crushes; no real people, celebrities or brands; no weapons used on anyone" in system
+    assert "no dangerous stunts a child could copy" in system
+    assert "Reading level: for readers aged 8 to 10: short sentences" in system
+
+
+def test_a_rewrite_puts_its_caution_first_and_the_looks_so_far_are_given():
+    brief = make_brief(number=4, kind=plan.STORY, character_visuals=(("Quill", "A fox in a blue waistcoat."),))
+    plain = prompts.chapter(brief).user
+    assert "How the characters look (keep them so):\n- Quill: A fox in a blue waistcoat." in plain
+    assert not plain.startswith("Important:")
+    careful = prompts.chapter(dataclasses.replace(brief, caution="Keep it calm.")).user
+    assert careful.startswith("Important: Keep it calm.\n\n")
+    assert careful != plain

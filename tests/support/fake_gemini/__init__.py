@@ -3,9 +3,12 @@
 It speaks `POST /{version}/models/{model}:generateContent` and
 `:streamGenerateContent?alt=sse`, answers chapters with streamed prose and a choices
 block, JSON-schema requests with JSON that fits the schema, and image requests with a
-real PNG in `inlineData`. Latency and faults (429 with RetryInfo, 500, 503, hangs,
-pauses, dropped streams, malformed choices, bad JSON) are settable at runtime from any
-thread, and every request is recorded so tests can assert on the calls.
+real PNG in `inlineData`. Latency and faults (429 with RetryInfo, per-minute or per-day
+quota, 500, 503, hangs, pauses, dropped streams, malformed choices, menus without the
+marker, bad JSON, prompt blocks, safety / MAX_TOKENS / RECITATION stops before or after
+text, unknown models) are settable at runtime from any thread, and every request is
+recorded so tests can assert on the calls. It answers Vertex AI's paths too, and
+`models.get` (for check_gemini).
 
 In tests: the `fake_gemini_server` fixture (tests/llm/conftest.py adds `fake_gemini`,
 which also points the app at it). By hand or for the benchmark:
@@ -29,8 +32,12 @@ from tests.support.fake_gemini.faults import (
     error_event_after,
     hang,
     malformed_choices,
+    menu_choices,
     pause_after,
+    prompt_block,
+    quota_per_day,
     status,
+    stop_after,
 )
 from tests.support.fake_gemini.server import LOOPBACK, FakeGemini
 
@@ -47,8 +54,12 @@ __all__ = [
     "fake_gemini_server",
     "hang",
     "malformed_choices",
+    "menu_choices",
     "pause_after",
+    "prompt_block",
+    "quota_per_day",
     "status",
+    "stop_after",
 ]
 
 

@@ -25,9 +25,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--image-latency-ms", type=float, default=500.0)
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 429/503")
     parser.add_argument("--retry-delay-s", type=float, default=None, help="RetryInfo delay on those 429s")
-    parser.add_argument("--choices", choices=("ok", "malformed", "missing"), default="ok")
+    parser.add_argument("--safety-rate", type=float, default=0.0, help="share of text replies stopped for SAFETY")
+    parser.add_argument("--block-rate", type=float, default=0.0, help="share of text prompts blocked")
+    parser.add_argument("--models", default="", help="comma-separated models that exist (default: any name)")
+    parser.add_argument("--choices", choices=("ok", "malformed", "missing", "menu"), default="ok")
     parser.add_argument("--decorate", action="store_true", help='add "## Chapter N" headings and markdown')
-    parser.add_argument("--script", default="", help="faults for the first requests, e.g. 429@1,503,drop:3,hang")
+    parser.add_argument(
+        "--script",
+        default="",
+        help="faults for the first requests, e.g. 429@1,503,drop:3,hang,safety:2,block,max_tokens:3,quota_day,menu",
+    )
     args = parser.parse_args(argv)
     fake = FakeGemini(
         host=args.host,
@@ -40,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
         image_latency_ms=args.image_latency_ms,
         fault_rate=args.fault_rate,
         retry_delay_s=args.retry_delay_s,
+        safety_rate=args.safety_rate,
+        block_rate=args.block_rate,
+        models=tuple(args.models.split(",")) if args.models else None,
         choices=args.choices,
         decorate=args.decorate,
     )

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 MID_STREAM = ("pause", "drop", "error_event")
+# How a reply can end short of STOP, as `stop:<chunks>` faults (and `safety_rate`) send them.
+STOP_REASONS = {
+    "safety": "SAFETY",
+    "max_tokens": "MAX_TOKENS",
+    "recitation": "RECITATION",
+    "prohibited": "PROHIBITED_CONTENT",
+}
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,13 @@ class FakeSettings:
     fault_rate: float = 0.0  # share of requests answered with a random status from fault_statuses
     fault_statuses: tuple[int, ...] = (429, 503)
     retry_delay_s: float | None = None  # RetryInfo delay on the random 429s
-    choices: str = "ok"  # the choices block of chapters that ask for one: ok / malformed / missing
+    # Shares of text requests (not pictures) stopped by the safety filter part-way (the
+    # stream stops at a random chunk, possibly before any text) or blocked at the prompt.
+    safety_rate: float = 0.0
+    block_rate: float = 0.0
+    # ok / malformed / missing, or menu: "Choice A: ..." lines with no marker, as models do.
+    choices: str = "ok"
+    models: tuple[str, ...] | None = None  # the models that exist (None: any name)
     decorate: bool = False  # start prose with "## Chapter N" and add markdown, to exercise cleaning
     seed: int = 7
 
@@ -28,13 +41,15 @@ class FakeSettings:
 class Fault:
     """One scripted misbehaviour, used by the first request it matches."""
 
-    kind: str  # status / hang / pause / drop / error_event / malformed / bad_json / ok
+    kind: str  # status / hang / pause / drop / error_event / malformed / bad_json / ok / block / stop / menu
     status: int = 0
     after_chunks: int = 0  # pause / drop / error_event: how many chunks go out first
     retry_delay: float | None = None  # seconds, as google.rpc.RetryInfo in the error details
     retry_after: float | None = None  # seconds, as a Retry-After header
     stream: bool | None = None  # only streamed (True) or only unary (False) requests; None: any
     model: str | None = None  # only requests for this model
+    reason: str = ""  # block / stop: the blockReason or finishReason sent
+    per_day: bool = False  # status 429: the quota broken is a per-day one
 
     def matches(self, model: str, stream: bool) -> bool:
         return (self.stream is None or self.stream == stream) and (self.model is None or self.model == model)
@@ -42,20 +57,31 @@ class Fault:
     @property
     def label(self) -> str:
         if self.kind == "status":
-            return str(self.status)
+            return f"{self.status}{'/day' if self.per_day else ''}"
+        if self.kind == "block":
+            return f"block:{self.reason}"
+        if self.kind == "stop":
+            return f"{self.reason}@{self.after_chunks}"
         return f"{self.kind}@{self.after_chunks}" if self.kind in MID_STREAM else self.kind
 
     @classmethod
     def parse(cls, text: str) -> Fault:
         """From text: "429", "429@0.5" (RetryInfo seconds), "503", "hang", "pause:2", "drop:2",
-        "error_event:2", "malformed", "bad_json" or "ok"."""
+        "error_event:2", "malformed", "bad_json", "ok", "menu", "block", "block:PROHIBITED_CONTENT",
+        "safety:2", "max_tokens:3", "recitation:0", "prohibited:1" or "quota_day"."""
         head, _, arg = text.strip().replace("@", ":").partition(":")
         if head.isdigit():
             return cls("status", status=int(head), retry_delay=float(arg) if arg else None)
+        if head == "quota_day":
+            return quota_per_day()
+        if head == "block":
+            return prompt_block(arg or "SAFETY")
+        if head in STOP_REASONS:
+            return stop_after(int(arg or 0), STOP_REASONS[head])
         if head in MID_STREAM:
             status = 503 if head == "error_event" else 0
             return cls(head, status=status, after_chunks=int(arg or 0), stream=True)
-        if head in ("hang", "malformed", "bad_json", "ok"):
+        if head in ("hang", "malformed", "bad_json", "ok", "menu"):
             return cls(head)
         raise ValueError(f"Unknown fault {text!r}")
 
@@ -84,6 +110,27 @@ def error_event_after(chunks: int, code: int = 503, **only: Any) -> Fault:
     return Fault("error_event", status=code, after_chunks=chunks, stream=True, **only)
 
 
+def prompt_block(reason: str = "SAFETY", **only: Any) -> Fault:
+    """Refuse the prompt: promptFeedback.blockReason and no candidate, as the API does."""
+    return Fault("block", reason=reason, **only)
+
+
+def stop_after(chunks: int, reason: str = "SAFETY", **only: Any) -> Fault:
+    """Send `chunks` chunks of text, then end with finishReason `reason` (SAFETY,
+    MAX_TOKENS, RECITATION, PROHIBITED_CONTENT, ...); 0 ends before any text."""
+    return Fault("stop", after_chunks=chunks, reason=reason, **only)
+
+
+def quota_per_day(retry_delay: float = 40.0, **only: Any) -> Fault:
+    """A 429 whose QuotaFailure names a per-day quota."""
+    return Fault("status", status=429, retry_delay=retry_delay, per_day=True, **only)
+
+
+def menu_choices(**only: Any) -> Fault:
+    """This chapter writes its choices as a menu without the marker."""
+    return Fault("menu", **only)
+
+
 def malformed_choices(**only: Any) -> Fault:
     return Fault("malformed", **only)
 
@@ -104,7 +151,8 @@ class RecordedRequest:
     stream: bool
     body: dict[str, Any]
     headers: dict[str, str]
-    reply: str  # "ok", "429", "hang", "drop@2", ...
+    reply: str  # "ok", "429", "hang", "drop@2", "block:SAFETY", "SAFETY@2", ...
+    vertex: bool = False  # the Vertex AI form of the path (projects/.../publishers/google/models/...)
 
     @property
     def config(self) -> dict[str, Any]:
@@ -129,6 +177,14 @@ class RecordedRequest:
     @property
     def wants_json(self) -> bool:
         return self.config.get("responseMimeType") == "application/json"
+
+    @property
+    def safety_settings(self) -> list[dict[str, Any]]:
+        return self.body.get("safetySettings") or []
+
+    @property
+    def max_output_tokens(self) -> int | None:
+        return self.config.get("maxOutputTokens")
 
     @property
     def wants_image(self) -> bool:

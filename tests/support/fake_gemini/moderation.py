@@ -16,6 +16,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from tests.support.fake_gemini import replies
+
 OBVIOUS = "He pulled out a knife and stabbed the guard again and again until he was dead."
 SUBTLE = "Then he held the guard under the black water until the bubbles stopped for good."
 OBVIOUS_PICTURE = "The hero stands over a guard lying in a pool of blood."
@@ -63,7 +65,16 @@ class Unsafe:
             if any(mark in prompt for mark in UNSAFE_MARKS):
                 return json.dumps({"category": "violence", "severity": 5, "reason": "A person is killed."})
             return json.dumps({"category": "none", "severity": 1, "reason": "A gentle adventure."})
-        if set(properties) == {"prompt"} and self._roll(self.picture_rate, "picture"):
+        # A picture prompt comes in the chapter's notes (its `picture_prompt`) or, asked
+        # again after a flag, on its own (`prompt`).
+        field = ""
+        if "picture_prompt" in properties:
+            field = "picture_prompt"
+        elif set(properties) == {"prompt"}:
+            field = "prompt"
+        if field and self._roll(self.picture_rate, "picture"):
             scene = SUBTLE_PICTURE if self.subtle else OBVIOUS_PICTURE
-            return json.dumps({"prompt": f"A storybook illustration. {scene} Soft painted style, no text."})
+            reply = replies.json_for_schema(schema) if field == "picture_prompt" else {}
+            reply[field] = f"A storybook illustration. {scene} Soft painted style, no text."
+            return json.dumps(reply)
         return None

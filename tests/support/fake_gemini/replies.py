@@ -48,6 +48,18 @@ GOOD_CHOICES = (
     "Open the plum-coloured gate and step through",
 )
 MALFORMED_CHOICES_BLOCK = "A) Follow the lanterns\nB) Ask the squirrel\n"
+# Menus as models write them when they forget the marker, one style per seed.
+_MENU_STYLES = (
+    "Choice A: {0}\nChoice B: {1}\nChoice C: {2}\n",
+    "**Option 1)** {0}\n**Option 2)** {1}\n**Option 3)** {2}\n",
+    "1. {0}\n2. {1}\n3. {2}\n",
+    "**A**) {0}\n**B**) {1}\n**C**) {2}\n",
+)
+MENU_CHOICES = (
+    "Slide down the mossy bank to the river",
+    "Knock three times on the plum gate",
+    "Climb the old oak for a better look",
+)
 
 _NAMES = ("Hazel Thimblewick", "Quill", "Bombo", "Lady Speckle")
 _LOOKS = (
@@ -74,6 +86,8 @@ _STRINGS_BY_KEY = {
     "no text.",
     "image_prompt": "A warm storybook illustration of a child at a plum-coloured gate above a river, "
     "soft painted style, no text.",
+    "picture_prompt": "A warm storybook illustration of a child in a denim jacket and a fox in a blue waistcoat "
+    "at a plum-coloured gate above a glittering river, golden leaves in the air, soft painted style, no text.",
 }
 _ARRAY_ITEMS_BY_KEY = {"choices": GOOD_CHOICES}
 
@@ -96,10 +110,13 @@ def prose(*, words: int, seed: int, decorate: bool = False, number: int = 2) -> 
     return text
 
 
-def choices_block(mode: str) -> str:
-    """The tail of a chapter that asks for choices: "ok", "malformed" or "missing"."""
+def choices_block(mode: str, seed: int = 0) -> str:
+    """The tail of a chapter that asks for choices: "ok", "malformed", "missing" or "menu"
+    (no marker, a labelled menu after a question, in one of several styles)."""
     if mode == "missing":
         return ""
+    if mode == "menu":
+        return "\n\nWhat should they do now?\n\n" + _MENU_STYLES[seed % len(_MENU_STYLES)].format(*MENU_CHOICES)
     body = MALFORMED_CHOICES_BLOCK if mode == "malformed" else "\n".join(GOOD_CHOICES) + "\n"
     return f"\n\n{CHOICES_MARKER}\n{body}"
 
@@ -196,11 +213,48 @@ def usage(prompt_tokens: int, output_tokens: int) -> dict[str, int]:
     }
 
 
-def response(parts: list[dict[str, Any]], *, model: str, usage_metadata: dict[str, int], finish: str | None) -> str:
+SAFETY_CATEGORIES = (
+    "HARM_CATEGORY_HARASSMENT",
+    "HARM_CATEGORY_HATE_SPEECH",
+    "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+    "HARM_CATEGORY_DANGEROUS_CONTENT",
+)
+
+
+def safety_ratings(blocked: str | None = None) -> list[dict[str, Any]]:
+    """Ratings of the four categories; `blocked` names the one that stopped the reply."""
+    ratings = []
+    for category in SAFETY_CATEGORIES:
+        if category == blocked:
+            ratings.append({"category": category, "probability": "MEDIUM", "blocked": True})
+        else:
+            ratings.append({"category": category, "probability": "NEGLIGIBLE"})
+    return ratings
+
+
+def blocked_prompt(reason: str, *, usage_metadata: dict[str, int], model: str) -> str:
+    """The reply to a refused prompt: promptFeedback and no candidates at all."""
+    feedback: dict[str, Any] = {"blockReason": reason}
+    if reason == "SAFETY":
+        feedback["safetyRatings"] = safety_ratings("HARM_CATEGORY_DANGEROUS_CONTENT")
+    return json.dumps({"promptFeedback": feedback, "usageMetadata": usage_metadata, "modelVersion": model})
+
+
+def response(
+    parts: list[dict[str, Any]],
+    *,
+    model: str,
+    usage_metadata: dict[str, int],
+    finish: str | None,
+) -> str:
     """One GenerateContentResponse as JSON text (a whole reply or one streamed chunk)."""
     candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}, "index": 0}
+    if not parts:
+        del candidate["content"]  # a stopped reply carries no content
     if finish:
         candidate["finishReason"] = finish
+        blocked = "HARM_CATEGORY_DANGEROUS_CONTENT" if finish == "SAFETY" else None
+        candidate["safetyRatings"] = safety_ratings(blocked)
     return json.dumps(
         {
             "candidates": [candidate],
@@ -225,18 +279,42 @@ _ERRORS = {
 }
 
 
-def error_body(status: int, *, retry_delay: float | None = None) -> str:
-    """An error as the API sends it; a 429 may carry a google.rpc.RetryInfo delay."""
-    name, message = _ERRORS.get(status, ("UNKNOWN", "Unknown error."))
-    error: dict[str, Any] = {"code": status, "message": message, "status": name}
+def error_body(status: int, *, retry_delay: float | None = None, per_day: bool = False, message: str = "") -> str:
+    """An error as the API sends it; a 429 names the quota broken (per minute, or per
+    day) and may carry a google.rpc.RetryInfo delay."""
+    name, default = _ERRORS.get(status, ("UNKNOWN", "Unknown error."))
+    error: dict[str, Any] = {"code": status, "message": message or default, "status": name}
     if status == 429:
+        window = "PerDay" if per_day else "PerMinute"
         error["details"] = [
             {
                 "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                "violations": [{"quotaMetric": "generativelanguage.googleapis.com/generate_content_requests"}],
+                "violations": [
+                    {
+                        "quotaMetric": "generativelanguage.googleapis.com/generate_content_requests",
+                        "quotaId": f"GenerateRequests{window}PerProjectPerModel",
+                    }
+                ],
             }
         ]
         if retry_delay is not None:
             retry_info = {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{retry_delay:g}s"}
             error["details"].append(retry_info)
     return json.dumps({"error": error})
+
+
+def model_info(name: str, *, vertex: bool = False) -> str:
+    """What models.get answers for a model that exists."""
+    methods = ["generateContent", "streamGenerateContent", "countTokens"]
+    if vertex:
+        return json.dumps({"name": f"publishers/google/models/{name}", "versionId": "001"})
+    return json.dumps(
+        {
+            "name": f"models/{name}",
+            "displayName": name,
+            "version": "001",
+            "inputTokenLimit": 1048576,
+            "outputTokenLimit": 65536,
+            "supportedGenerationMethods": methods,
+        }
+    )

@@ -17,11 +17,25 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.fake_gemini import replies
-from tests.support.fake_gemini.faults import MID_STREAM, OK, FakeSettings, Fault, RecordedRequest, status
+from tests.support.fake_gemini.faults import (
+    MID_STREAM,
+    OK,
+    FakeSettings,
+    Fault,
+    RecordedRequest,
+    prompt_block,
+    status,
+    stop_after,
+)
 from tests.support.fake_gemini.moderation import Unsafe
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
-_PATH = re.compile(r"^/(?P<version>v1\w*)/models/(?P<model>[^/:]+):(?P<method>generateContent|streamGenerateContent)$")
+# The Gemini API's paths (/v1beta/models/...) and Vertex AI's, with a project and
+# location or without (express mode): /v1beta1/projects/p/locations/l/publishers/google/models/...
+_PATH = re.compile(
+    r"^/(?P<version>v1\w*)/(?P<vertex>(?:projects/[^/]+/locations/[^/]+/)?publishers/google/)?"
+    r"models/(?P<model>[^/:]+)(?::(?P<method>generateContent|streamGenerateContent))?$"
+)
 
 
 class FakeGemini:
@@ -159,10 +173,21 @@ class FakeGemini:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         match = _PATH.match(request.path)
-        if request.method != "POST" or not match:
+        if not match or request.method != ("POST" if match["method"] else "GET"):
             return _error(404)
-        if not (request.headers.get("x-goog-api-key") or request.query.get("key")):
+        authorization = request.headers.get("Authorization", "")
+        if not (
+            request.headers.get("x-goog-api-key") or request.query.get("key") or authorization.startswith("Bearer ")
+        ):
             return _error(403)
+        model, known = match["model"], self._settings.models
+        missing = known is not None and model not in known
+        if missing and not match["method"]:
+            return _error(404, message=f"models/{model} is not found.")
+        if not match["method"]:  # models.get
+            return web.Response(
+                text=replies.model_info(model, vertex=bool(match["vertex"])), content_type="application/json"
+            )
         try:
             body = await request.json()
         except ValueError:
@@ -170,7 +195,7 @@ class FakeGemini:
         stream = match["method"] == "streamGenerateContent"
         if stream and request.query.get("alt") != "sse":
             return _error(400)  # we speak server-sent events only, as the SDK asks for
-        fault, settings = self._decide(match["model"], stream)
+        fault, settings = (status(404), self._settings) if missing else self._decide(match["model"], stream)
         record = RecordedRequest(
             at=time.monotonic(),
             path=request.path_qs,
@@ -180,11 +205,18 @@ class FakeGemini:
             body=body,
             headers=dict(request.headers),
             reply=fault.label,
+            vertex=bool(match["vertex"]),
         )
         with self._lock:
             self._records.append(record)
+        if missing:
+            version = match["version"]
+            message = f"models/{model} is not found for API version {version}, or is not supported for generateContent."
+            return _error(404, message=message)
         if fault.kind == "status":
-            return _error(fault.status, retry_delay=fault.retry_delay, retry_after=fault.retry_after)
+            return _error(
+                fault.status, retry_delay=fault.retry_delay, retry_after=fault.retry_after, per_day=fault.per_day
+            )
         if fault.kind == "pause" and self._released:
             self._released.clear()  # each paused stream waits for its own release()
         if fault.kind == "hang":
@@ -192,6 +224,17 @@ class FakeGemini:
             await self._stopping.wait()
             return _error(503)
         prompt_tokens = replies.tokens(record.text)
+        if fault.kind == "block":
+            await asyncio.sleep(settings.ttft_ms / 1000)
+            reply = replies.blocked_prompt(
+                fault.reason, usage_metadata=replies.usage(prompt_tokens, 0), model=record.model
+            )
+            return await _whole(request, reply, stream)
+        if fault.kind == "stop" and not stream:
+            reply = replies.response(
+                [], model=record.model, usage_metadata=replies.usage(prompt_tokens, 0), finish=fault.reason
+            )
+            return await _whole(request, reply, stream=False)
         if record.wants_image:
             await asyncio.sleep(settings.image_latency_ms / 1000)
             png = replies.png_bytes(seed=len(self._records))
@@ -220,7 +263,16 @@ class FakeGemini:
             if settings.fault_rate and self._rng.random() < settings.fault_rate:
                 code = self._rng.choice(settings.fault_statuses)
                 return status(code, retry_delay=settings.retry_delay_s if code == 429 else None), settings
+            if not self._is_picture_model(model):
+                if settings.block_rate and self._rng.random() < settings.block_rate:
+                    return prompt_block("SAFETY"), settings
+                if settings.safety_rate and self._rng.random() < settings.safety_rate:
+                    return stop_after(self._rng.randrange(0, 12), "SAFETY"), settings
             return OK, settings
+
+    @staticmethod
+    def _is_picture_model(model: str) -> bool:
+        return "image" in model
 
     def _reply_text(self, record: RecordedRequest, fault: Fault, settings: FakeSettings) -> str:
         if record.wants_json:
@@ -232,7 +284,8 @@ class FakeGemini:
         seed = settings.seed + len(record.prompt)
         text = self.unsafe.prose(replies.prose(words=settings.prose_words, seed=seed, decorate=settings.decorate))
         if replies.CHOICES_MARKER in record.text:  # the prompt asks for the choices block
-            text += replies.choices_block("malformed" if fault.kind == "malformed" else settings.choices)
+            mode = {"malformed": "malformed", "menu": "menu"}.get(fault.kind, settings.choices)
+            text += replies.choices_block(mode, seed=seed)
         return text
 
     async def _stream(
@@ -241,7 +294,7 @@ class FakeGemini:
         size = max(1, settings.chunk_chars)
         pieces = [text[i : i + size] for i in range(0, len(text), size)]
         # A failure always comes before the final chunk, or it would be a normal ending.
-        fail_at = min(fault.after_chunks, len(pieces) - 1) if fault.kind in MID_STREAM else None
+        fail_at = min(fault.after_chunks, len(pieces) - 1) if fault.kind in (*MID_STREAM, "stop") else None
         prompt_tokens, output_tokens = replies.tokens(record.text), 0
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await asyncio.sleep(settings.ttft_ms / 1000)
@@ -257,6 +310,11 @@ class FakeGemini:
                     if request.transport:
                         request.transport.abort()  # the client sees a broken chunked body
                     return response
+                elif i == fail_at and fault.kind == "stop":  # the model stops: a final chunk, no text
+                    usage = replies.usage(prompt_tokens, output_tokens)
+                    chunk = replies.response([], model=record.model, usage_metadata=usage, finish=fault.reason)
+                    await response.write(_sse(chunk))
+                    break
                 elif i == fail_at:
                     await response.write(_sse(replies.error_body(fault.status)))
                     break
@@ -285,7 +343,14 @@ async def _whole(request: web.Request, reply: str, stream: bool) -> web.StreamRe
     return response
 
 
-def _error(code: int, *, retry_delay: float | None = None, retry_after: float | None = None) -> web.Response:
+def _error(
+    code: int,
+    *,
+    retry_delay: float | None = None,
+    retry_after: float | None = None,
+    per_day: bool = False,
+    message: str = "",
+) -> web.Response:
     headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
-    body = replies.error_body(code, retry_delay=retry_delay)
+    body = replies.error_body(code, retry_delay=retry_delay, per_day=per_day, message=message)
     return web.Response(status=code, text=body, content_type="application/json", headers=headers)
