@@ -142,6 +142,7 @@ class ChapterBrief:
     story_so_far: tuple[PastChapter, ...] = ()  # chapters 1 .. number-2, summarised
     last_chapter_text: str = ""  # the full text of chapter number-1
     character_visuals: tuple[tuple[str, str], ...] = ()  # (name, look) known so far
+    pronouns: str = "they"  # the hero's, chosen at the start: "they", "she" or "he"
 
     @property
     def wants_choices(self) -> bool:

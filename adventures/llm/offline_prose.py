@@ -17,6 +17,7 @@ from typing import Any
 
 from adventures import plan
 from adventures.chapter_text import ChoicesInvalid, validate_choices, word_count
+from adventures.llm import offline_plot
 from adventures.llm.base import ChapterBrief
 from adventures.llm.offline_grammar import capitalise, capitalise_sentences, head, no_article, title_case
 from adventures.llm.offline_words import (
@@ -61,6 +62,8 @@ class _Writer:
         self.brief, self.words = brief, words
 
     def draw(self, key: str) -> str:
+        if key.startswith("plot."):
+            return self.fill(_plot_template(self.brief, key.removeprefix("plot.")))
         options = _lookup(key)
         if isinstance(options, dict):
             options = options[agency_kind(self.brief)]
@@ -81,6 +84,14 @@ class _Writer:
         for key, token in kept.items():
             text = text.replace(token, self.words[key])
         return text
+
+
+def _plot_template(brief: ChapterBrief, part: str) -> str:
+    if part == "step":
+        return " ".join(offline_plot.spine_for(brief).steps[i] for i in offline_plot.steps_in(brief))
+    if part == "use":
+        return offline_plot.use_template(brief, agency_kind(brief), offline_plot.spine_for(brief).climax_kind)
+    return offline_plot.deal(brief, part)
 
 
 def _ending(text: str) -> str:
@@ -125,8 +136,10 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
         return [(key, key == "friend_talk") for key in keys]
     opening = _opening(brief, words)
     if brief.kind == plan.CONCLUSION:
-        endings = ("arrive", "twist", "agency", "quest", "moral", "last")
-        return [(opening, False), *((f"ending.{part}", False) for part in endings)]
+        # The quest's own ending, not a generic "it was done"; the opening follows the
+        # last choice made.
+        endings = ("ending.arrive", "ending.twist", "plot.done", "ending.agency")
+        return [(opening, False), *((key, False) for key in (*endings, "ending.moral", "ending.last"))]
     stage = brief.twist_stage or "hint"
     if _first_of_stage(brief):
         twist = [(f"twist.{stage}", False)]
@@ -134,15 +147,23 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
         twist = [("twist.later_reveal" if stage == "reveal" else "twist.later_mystery", True)]
     # The agency shows up in every chapter (right after it was picked, the opening shows
     # it); in the climax it is what saves the day, with the twist revealed on the way.
-    if brief.phase == plan.CLIMAX:
-        agency, twist = [("climax.stakes", False), *twist, ("climax.save", False)], []
+    # In the climax the goal comes in sight; in the story chapter before the end the
+    # agency picked in chapter 1 beats the climax obstacle, with the twist revealed on
+    # the way. Before that, every chapter tells its step of the quest or keeps the goal
+    # in view, and meets an obstacle of its own.
+    if offline_plot.is_showdown(brief):
+        agency, twist = [("plot.reach", False), *twist, ("plot.use", False), ("plot.cheer", False)], []
+    elif brief.phase == plan.CLIMAX:
+        agency, twist = [("climax.stakes", False), *twist, ("agency", False)], []
     else:
         agency = [] if opening == "open.agency" else [("agency", False)]
-    start = [(opening, False), ("travel", False)]
+    step = [("plot.step", False)] if offline_plot.steps_in(brief) else [("plot.between", False)]
+    start = [(opening, False), ("travel", False), *(step if offline_plot.is_middle(brief) else [])]
     if brief.kind == plan.STORY and brief.phase == plan.CLIMAX:
         return [*start, *agency, ("climax.after", True), ("lead.climax", False)]
     if brief.kind == plan.STORY:
-        trouble = [("obstacle.meet", False), ("obstacle.solve", False)]
+        meets = offline_plot.chapter_obstacle(brief) is not None
+        trouble = [("obstacle.meet", False), ("obstacle.solve", False)] if meets else []
         return [*start, ("meet", True), *agency, *trouble, *twist, ("discovery", True), ("lead.story", False)]
     if brief.kind == plan.LESSON:
         meet = "lesson.final" if brief.phase == plan.CLIMAX else "lesson.meet"
@@ -232,6 +253,8 @@ def title_and_summary(brief: ChapterBrief) -> tuple[str, str]:
     writer = _Writer(brief, words)
     key = _summary_key(brief)
     summary_key = "story_alone" if key == "story" and "meet" not in composition.beats else key
+    if key == "story" and "obstacle.meet" not in composition.beats:
+        summary_key = "story_trail"
     # Dealt like the prose, from the titles short enough for this chapter (a long place
     # name makes "The Road to ..." too long), so neighbouring chapters differ.
     deck = [title_case(writer.fill(t).rstrip(".")) for t in _lookup(f"titles.{key}")]

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from adventures import plan
+from adventures.llm import offline_plot
 from adventures.llm.base import ChapterBrief, Character
 from adventures.llm.offline_grammar import capitalise, definite, lower_first, past_tense
 
@@ -61,7 +62,8 @@ def _mentioned(text: str | None, items: Sequence[Any], key: Any = None) -> Any:
 
 
 def others_than_companion(brief: ChapterBrief) -> list[Character]:
-    others = [c for c in brief.world.characters if c.name != brief.elements.companion.name]
+    hidden = offline_plot.hidden_until_reveal(brief)
+    others = [c for c in brief.world.characters if c.name != brief.elements.companion.name and c.name not in hidden]
     return others or [brief.elements.companion]
 
 
@@ -91,7 +93,7 @@ def scene_for(brief: ChapterBrief) -> Scene:
             place = next((s for s in ahead if s not in brief.last_chapter_text), ahead[0])
     return Scene(
         place=place,
-        obstacle=route_pick(brief, "obstacles", w.obstacles, e.obstacle, offset=-1),
+        obstacle=offline_plot.chapter_obstacle(brief) or e.obstacle,
         sight=pick("sights", w.sights, e.sight),
         sound=pick("sounds", w.sounds, e.sound),
         smell=pick("smells", w.smells, e.smell),
@@ -141,12 +143,14 @@ def _agency_words(brief: ChapterBrief) -> dict[str, str]:
     thing = f"the {short.split()[-1]}"  # "the brass compass" -> "the compass"
     words = {
         "agency": name,
+        "agency_cap": capitalise(name),
         "agency_short": short,
         "agency_thing": thing,
         "role": role,
         "a_role": f"{'an' if role[:1].lower() in 'aeiou' else 'a'} {role}",
         "can": _second_person_to_third(can),
     }
+    words["agency_which"] = _which(name, kind)
     words["agency_power"] = {
         "item": short,
         "companion": short,
@@ -154,6 +158,35 @@ def _agency_words(brief: ChapterBrief) -> dict[str, str]:
         "ability": f"{brief.protagonist_name}'s special ability",
     }[kind]
     return words
+
+
+def _which(name: str, kind: str) -> str:
+    """The relative clause of an option's name, ready to follow it after a comma:
+    "a lantern that shines brighter ..." -> "which shines brighter ..."."""
+    match = re.search(r"\b(that|which|who|whose)\s+(.+)$", name)
+    if match is None:
+        return "who had come all this way" if kind == "companion" else "which had been with them all along"
+    pronoun = {"that": "who" if kind == "companion" else "which"}.get(match[1], match[1])
+    return _second_person_to_third(f"{pronoun} {match[2]}")
+
+
+PRONOUNS = {
+    "they": {"they": "they", "them": "them", "their": "their", "they_were": "they were"},
+    "she": {"they": "she", "them": "her", "their": "her", "they_were": "she was"},
+    "he": {"they": "he", "them": "him", "their": "his", "they_were": "he was"},
+}
+
+
+def _plot_words(brief: ChapterBrief) -> dict[str, str]:
+    spine = offline_plot.spine_for(brief)
+    return {
+        **PRONOUNS.get(brief.pronouns, PRONOUNS["they"]),
+        "goal": spine.goal,
+        "goal_cap": capitalise(spine.goal),
+        "reach": spine.reach,
+        "done": spine.done,
+        "climax_obstacle": spine.climax_obstacle,
+    }
 
 
 def _people_for(topic: str) -> str:
@@ -217,7 +250,11 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
         "agency_prompt": brief.agency_prompt.strip(),
         **{f"opt{i + 1}": o.name.strip().rstrip(".") for i, o in enumerate(brief.agency_options[:3])},
         **_agency_words(brief),
+        **_plot_words(brief),
+        "obstacle_the": definite(scene.obstacle),
     }
+    for key in ("goal", "goal_cap", "reach", "done"):  # the plot's phrases may name the hero
+        words[key] = words[key].format_map(words)
     if brief.question is not None:
         words |= {"q": brief.question.text.strip(), "q_answer": brief.question.answer.strip()}
     if brief.answered is not None:
