@@ -60,6 +60,7 @@ class _Writer:
 
     def __init__(self, brief: ChapterBrief, words: dict[str, str]) -> None:
         self.brief, self.words = brief, words
+        self.gestures = 0
 
     def draw(self, key: str) -> str:
         if key.startswith("plot."):
@@ -75,15 +76,38 @@ class _Writer:
         random.Random(f"{self.brief.seed}:deck:{key}").shuffle(deck)
         return self.fill(options[deck[turn % len(deck)]])
 
+    def _gesture(self, match: re.Match[str]) -> str:
+        # "Ravi smiled." (the hero's) comes in many paragraphs; dealt by chapter and turn (8 x 7
+        # wordings, four a chapter), no wording comes back within 14 chapters.
+        turn = (self.brief.number - 1) * 4 + self.gestures
+        self.gestures += 1
+        verb, tail = _GESTURE_VERBS[turn % len(_GESTURE_VERBS)], _GESTURE_TAILS[turn // len(_GESTURE_VERBS) % 7]
+        return f"{match[1]}{match[2]} {verb}{tail}."
+
     def fill(self, template: str) -> str:
         # Verbatim text is hidden from the capitaliser behind a token, except its closing
         # punctuation: the sentence after "... kind signposts." still gets its capital.
         kept = {key: f"\x00{i}\x00{_ending(self.words[key])}" for i, key in enumerate(VERBATIM) if key in self.words}
         text = template.format_map(self.words | kept)
         text = capitalise_sentences(" ".join(text.split()))
+        hero = re.escape(self.brief.protagonist_name)
+        text = re.sub(rf"(^|(?<=[.!?”] ))({hero}) (?:smiled|nodded|grinned)\.", self._gesture, text)
         for key, token in kept.items():
             text = text.replace(token, self.words[key])
         return text
+
+
+_GESTURE_VERBS = (
+    "smiled",
+    "nodded",
+    "grinned",
+    "beamed",
+    "nodded along",
+    "smiled back",
+    "laughed softly",
+    "gave a nod",
+)
+_GESTURE_TAILS = ("", " at that", " happily", " quietly", " for a moment", " without a word", " again")
 
 
 def _plot_template(brief: ChapterBrief, part: str) -> str:
@@ -255,13 +279,19 @@ def title_and_summary(brief: ChapterBrief) -> tuple[str, str]:
     summary_key = "story_alone" if key == "story" and "meet" not in composition.beats else key
     if key == "story" and "obstacle.meet" not in composition.beats:
         summary_key = "story_trail"
-    # Dealt like the prose, from the titles short enough for this chapter (a long place
-    # name makes "The Road to ..." too long), so neighbouring chapters differ.
-    deck = [title_case(writer.fill(t).rstrip(".")) for t in _lookup(f"titles.{key}")]
-    random.Random(f"{brief.seed}:deck:titles.{key}").shuffle(deck)
-    fitting = [t for t in deck if 2 <= len(t.split()) <= 6] or [_lookup("titles.fallback")]
+    # Dealt like the prose: each chapter looks at its own two cards of the shuffled deck
+    # (so neighbours never meet the same one) and takes the first short enough for it (a
+    # long place name makes "The Road to ..." too long); a title an earlier chapter
+    # already has is skipped. No obstacle in the chapter, no obstacle in the title.
+    templates = [t for t in _lookup(f"titles.{key}") if "obstacle.meet" in composition.beats or "{Obstacle}" not in t]
+    random.Random(f"{brief.seed}:deck:titles.{key}").shuffle(templates)
     turn = _lesson_turn(brief) if key == plan.LESSON else brief.number
-    return fitting[turn % len(fitting)], writer.draw(f"summaries.{summary_key}")
+    at = 2 * turn % len(templates)
+    dealt = [title_case(writer.fill(t).rstrip(".")) for t in templates[at:] + templates[:at]]
+    earlier = {past.title for past in brief.story_so_far}
+    fitting = [t for t in dealt if 2 <= len(t.split()) <= 6 and t not in earlier] or [_lookup("titles.fallback")]
+    title = fitting[0]
+    return title, writer.draw(f"summaries.{summary_key}")
 
 
 def _the(phrase: str) -> str:

@@ -332,10 +332,23 @@ def _introduce(brief: ChapterBrief, local: Character) -> dict[str, str]:
     if local.name in drawn or local.name in earlier or short_name(local.name) in earlier:
         return {
             "local_intro": f"{short}, {local.role.strip().rstrip('.')}",
-            "local_looks": "It was good to see a friendly face again.",
+            "local_looks": _AGAIN[brief.number % len(_AGAIN)].format(short=capitalise(short)),
         }
     look = f"{short} {_was(local.name)} {local.look.strip().rstrip('.')}."
     return {"local_intro": f"{name}, {local.role.strip().rstrip('.')}", "local_looks": look}
+
+
+# Meeting someone again, a different line each chapter (and with their name, so two
+# adventures rarely share one).
+_AGAIN = (
+    "{short} waved as if they had been expecting company.",
+    "It was good to see {short} again.",
+    "{short} looked pleased to see familiar faces.",
+    "{short} gave a cheerful nod of welcome.",
+    "{short} smiled the smile of an old friend.",
+    "“Back so soon?” said {short}, delighted.",
+    "{short} hurried over to say hello.",
+)
 
 
 def _was(name: str) -> str:
