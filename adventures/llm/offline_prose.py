@@ -178,10 +178,10 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
     if offline_plot.is_showdown(brief):
         agency, twist = [("plot.reach", False), *twist, ("plot.use", False), ("plot.cheer", False)], []
     elif brief.phase == plan.CLIMAX:
-        agency, twist = [("climax.stakes", False), *twist, ("agency", False)], []
+        agency, twist = [("climax.stakes", True), *twist, ("agency", False)], []
     else:
         agency = [] if opening == "open.agency" else [("agency", False)]
-    step = [("plot.step", False)] if offline_plot.steps_in(brief) else [("plot.between", False)]
+    step = [("plot.step", False)] if offline_plot.steps_in(brief) else [("plot.between", True)]
     start = [(opening, False), ("travel", False), *(step if offline_plot.is_middle(brief) else [])]
     if brief.kind == plan.STORY and brief.phase == plan.CLIMAX:
         return [*start, *agency, ("climax.after", True), ("lead.climax", False)]

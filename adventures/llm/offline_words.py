@@ -201,12 +201,6 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
     """Everything a template may name, in the shape the library expects."""
     e, w = brief.elements, brief.world
     look = brief.protagonist_look.strip().rstrip(".")
-    twist = {
-        "hint": e.plot_twist.hint,
-        "build": e.plot_twist.build,
-        "reveal": e.plot_twist.reveal,
-        "resolution": e.plot_twist.resolution,
-    }.get(brief.twist_stage or "", "")
     choice = " ".join((brief.previous_choice or "").split()).rstrip(".!?")
     places = [s for s in _route(brief, "settings", w.settings, e.setting) if s != scene.place]
 
@@ -219,7 +213,9 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
         "hero": brief.protagonist_name,
         "hero_look": lower_first(look) if re.match(r"(?i)an?\s", look) else look,
         "world": mid_sentence(w.name),
-        "world_about": " ".join(w.description.split()),
+        # Not the home page's description again: what this adventure's visitor might meet.
+        "world_about": f"{capitalise(mid_sentence(w.name))} is the kind of place where you might spot "
+        f"{later('sights', w.sights, e.sight, scene.sight)} and smell {later('smells', w.smells, e.smell, scene.smell)}.",
         "friend": mid_sentence(short_name(e.companion.name)),
         "friend_full": mid_sentence(e.companion.name),
         "friend_role": e.companion.role.strip().rstrip("."),
@@ -241,7 +237,7 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
         "local": mid_sentence(short_name(scene.local.name)),
         **_introduce(brief, scene.local),
         "asker": mid_sentence(short_name(scene.asker.name)),
-        "twist": past_tense(" ".join(twist.split())),
+        "twist": twist_sentence(brief, brief.twist_stage),
         "choice": _choice_phrase(choice),
         "choice_raw": capitalise(choice),
         "topic": brief.topic_name,
@@ -334,7 +330,12 @@ def _introduce(brief: ChapterBrief, local: Character) -> dict[str, str]:
             "local_intro": f"{short}, {local.role.strip().rstrip('.')}",
             "local_looks": _AGAIN[brief.number % len(_AGAIN)].format(short=capitalise(short)),
         }
-    look = f"{short} {_was(local.name)} {local.look.strip().rstrip('.')}."
+    # The first meeting says how they look, worded with the hero or the place so that two
+    # adventures in the same world rarely read the same sentence.
+    form = _FIRST_LOOK[brief.number % len(_FIRST_LOOK)]
+    look = form.format(
+        short=capitalise(short), was=_was(local.name), look=local.look.strip().rstrip("."), hero=brief.protagonist_name
+    )
     return {"local_intro": f"{name}, {local.role.strip().rstrip('.')}", "local_looks": look}
 
 
@@ -348,6 +349,29 @@ _AGAIN = (
     "{short} smiled the smile of an old friend.",
     "“Back so soon?” said {short}, delighted.",
     "{short} hurried over to say hello.",
+)
+
+
+def twist_sentence(brief: ChapterBrief, stage: str | None) -> str:
+    """The plot twist's sentence for a stage, as the story tells it."""
+    if stage not in ("hint", "build", "reveal", "resolution"):
+        return ""
+    return _one_hero(past_tense(" ".join(getattr(brief.elements.plot_twist, stage).split())), brief)
+
+
+def _one_hero(text: str, brief: ChapterBrief) -> str:
+    """The world files say "the heroes"; this story has one hero and one friend."""
+    pair = f"{brief.protagonist_name} and {mid_sentence(short_name(brief.elements.companion.name))}"
+    text = re.sub(r"\b[Tt]he heroes'", "their", text)
+    return re.sub(r"\b[Tt]he heroes\b", pair, text)
+
+
+_FIRST_LOOK = (
+    "{short} {was} {look}.",
+    "{hero} saw at once that {short} {was} {look}.",
+    "{hero} took a good look: {short} {was} {look}.",
+    "If you had been there with {hero}, you would have seen that {short} {was} {look}.",
+    "{hero} had never met {short} before. {short} {was} {look}.",
 )
 
 

@@ -136,7 +136,11 @@ async def test_the_plot_twist_is_hinted_built_revealed_and_resolved():
             brief = brief_for(number, kind, world)
             assert brief.twist_stage == stage
             _, done = await write(brief)
-            assert past_tense(getattr(brief.elements.plot_twist, stage)) in done.text
+            # Told in the past tense, with the hero and the friend for the world file's "the heroes".
+            told = offline_words.twist_sentence(brief, stage)
+            assert "heroes" not in told
+            assert told.split()[-1] == past_tense(getattr(brief.elements.plot_twist, stage)).split()[-1]
+            assert told in done.text
 
 
 async def test_a_conclusion_resolves_the_quest_and_states_the_moral():
@@ -148,7 +152,7 @@ async def test_a_conclusion_resolves_the_quest_and_states_the_moral():
     assert ending == offline_plot.spine_for(brief).done.format(hero=brief.protagonist_name)
     assert ending in done.text
     assert brief.elements.moral in done.text
-    assert past_tense(brief.elements.plot_twist.resolution) in done.text
+    assert offline_words.twist_sentence(brief, "resolution") in done.text
     assert done.text.endswith("The end.")
 
 
