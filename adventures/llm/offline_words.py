@@ -215,7 +215,8 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
         "world": mid_sentence(w.name),
         # Not the home page's description again: what this adventure's visitor might meet.
         "world_about": f"{capitalise(mid_sentence(w.name))} is the kind of place where you might spot "
-        f"{later('sights', w.sights, e.sight, scene.sight)} and smell {later('smells', w.smells, e.smell, scene.smell)}.",
+        f"{later('sights', w.sights, e.sight, scene.sight)} "
+        f"and smell {later('smells', w.smells, e.smell, scene.smell)}.",
         "friend": mid_sentence(short_name(e.companion.name)),
         "friend_full": mid_sentence(e.companion.name),
         "friend_role": e.companion.role.strip().rstrip("."),
@@ -328,7 +329,9 @@ def _introduce(brief: ChapterBrief, local: Character) -> dict[str, str]:
     if local.name in drawn or local.name in earlier or short_name(local.name) in earlier:
         return {
             "local_intro": f"{short}, {local.role.strip().rstrip('.')}",
-            "local_looks": _AGAIN[brief.number % len(_AGAIN)].format(short=capitalise(short)),
+            "local_looks": _AGAIN[brief.number % len(_AGAIN)].format(
+                short=capitalise(short), hero=brief.protagonist_name
+            ),
         }
     # The first meeting says how they look, worded with the hero or the place so that two
     # adventures in the same world rarely read the same sentence.
@@ -342,13 +345,13 @@ def _introduce(brief: ChapterBrief, local: Character) -> dict[str, str]:
 # Meeting someone again, a different line each chapter (and with their name, so two
 # adventures rarely share one).
 _AGAIN = (
-    "{short} waved as if they had been expecting company.",
-    "It was good to see {short} again.",
-    "{short} looked pleased to see familiar faces.",
-    "{short} gave a cheerful nod of welcome.",
-    "{short} smiled the smile of an old friend.",
-    "“Back so soon?” said {short}, delighted.",
-    "{short} hurried over to say hello.",
+    "{short} waved at {hero} as if they had been expecting company.",
+    "It was good to see {short} again, {hero} thought.",
+    "{short} looked pleased to see {hero} again.",
+    "{short} gave {hero} a cheerful nod of welcome.",
+    "{short} smiled at {hero} like an old friend.",
+    "“Back so soon, {hero}?” said {short}, delighted.",
+    "{short} hurried over to say hello to {hero}.",
 )
 
 
@@ -367,7 +370,7 @@ def _one_hero(text: str, brief: ChapterBrief) -> str:
 
 
 _FIRST_LOOK = (
-    "{short} {was} {look}.",
+    "{hero} had never seen anyone quite like {short}, who {was} {look}.",
     "{hero} saw at once that {short} {was} {look}.",
     "{hero} took a good look: {short} {was} {look}.",
     "If you had been there with {hero}, you would have seen that {short} {was} {look}.",

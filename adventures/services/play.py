@@ -70,6 +70,7 @@ def adventure_start(
     difficulty: str,
     length: int,
     seed: int | None = None,
+    pronouns: str = "they",
 ) -> Adventure:
     """Draw everything that stays fixed for the whole adventure and store it.
 
@@ -93,6 +94,7 @@ def adventure_start(
         elements=_draw_elements(world, rng),
         protagonist_name=rng.choice(names),
         protagonist_look=rng.choice(looks),
+        pronouns=pronouns,
         agency_category=category.key,
         agency_options=[
             {"id": new_choice_id(), "name": option.name, "visual": option.visual, "image": ""} for option in options

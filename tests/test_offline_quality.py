@@ -1,0 +1,65 @@
+"""How the offline storyteller reads, over ten random adventures played through the
+socket exactly as a browser plays them (random world, topic, length, pronouns and
+choices): little prose shared between adventures, no sentence more than twice in one,
+and a reading level for 8-13 year olds."""
+
+from __future__ import annotations
+
+import random
+import statistics
+
+import pytest
+from channels.db import database_sync_to_async
+
+from adventures import background, readability, telemetry
+from adventures.models import Chapter, LessonTopic, StoryWorld
+from tests.consumer_support import Player, choice_ids
+from tests.factories import start_adventure, visitor_session
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def _start(rng: random.Random):
+    session_key, visitor = visitor_session()
+    adventure = start_adventure(
+        visitor=visitor,
+        world=rng.choice(list(StoryWorld.objects.values_list("slug", flat=True))),
+        topic=rng.choice(list(LessonTopic.objects.values_list("slug", flat=True))),
+        length=rng.choice((6, 10, 14)),
+        seed=rng.randrange(2**40),
+        pronouns=rng.choice(("they", "she", "he")),
+    )
+    return session_key, adventure
+
+
+def _texts(adventure_id) -> list[str]:
+    return list(Chapter.objects.filter(adventure_id=adventure_id).order_by("number").values_list("text", flat=True))
+
+
+async def _play(rng: random.Random) -> list[str]:
+    session_key, adventure = await database_sync_to_async(_start)(rng)
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    for number in range(1, adventure.length + 1):
+        _, final = await player.receive_chapter(number, timeout=60)
+        if number < adventure.length:
+            await player.choose(number, rng.choice(choice_ids(final)))
+    await player.close()
+    await background.drain()
+    await telemetry.flush()
+    return await database_sync_to_async(_texts)(adventure.id)
+
+
+async def test_ten_random_adventures_through_the_socket_read_freshly():
+    rng = random.Random(2026)
+    adventures = [await _play(rng) for _ in range(10)]
+
+    repetition = readability.repetition(adventures)
+    grades = [readability.fk_grade(text) for texts in adventures for text in texts]
+    print(
+        f"\nshared across adventures: {repetition.shared_share:.1%}; most in one: {repetition.most_in_one} "
+        f"({repetition.worst_sentence!r}); FK grade mean {statistics.mean(grades):.1f}"
+    )
+    assert repetition.shared_share <= 0.10, repetition.top_shared
+    assert repetition.most_in_one <= 2, repetition.worst_sentence
+    assert 3 <= statistics.mean(grades) <= 7
