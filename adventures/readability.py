@@ -10,14 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# A sentence ends at . ! or ? (a closing quote may follow) before a space and a capital
-# or an opening quote, or at a paragraph break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”’\"']?\s+(?=[“\"'A-Z0-9])|\n\s*\n")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a text, whitespace tidied, quotes kept."""
+    """The sentences of a text, whitespace tidied, quotes kept: a sentence ends at . ! or ?
+    (a closing quote may follow) before a space and a capital or an opening quote, or at
+    a paragraph break."""
     parts = []
     for part in re.split(r"\n\s*\n", text):
         start = 0

@@ -3,9 +3,8 @@ colours, for every world, phase, chapter kind and agency option."""
 
 from __future__ import annotations
 
-import html
-
 import dataclasses
+import html
 import re
 import xml.etree.ElementTree as ET
 from functools import cache
