@@ -285,7 +285,7 @@ def test_an_adventure_s_pictures_follow_its_chapters_and_draw_its_characters():
         for chapter, shot in zip(played, shots, strict=True):
             svg = draw_chapter_scene(chapter.brief, chapter.text)
             alt = scene_alt(chapter.brief, chapter.text)
-            assert f"-title\">{html.escape(alt, quote=False)}</title>" in svg
+            assert f'-title">{html.escape(alt, quote=False)}</title>' in svg
             for character in (shot.companion, shot.character):
                 if character is not None:
                     # Drawn, and said: the alt text names who the picture shows.
