@@ -1,6 +1,6 @@
 """The chapter's obstacle, drawn big in the middle of the picture by its kind (see
 adventures/content/offline/plots.yaml): a locked gate, a tall wall, a dark fog, a wide
-water, a tangle, a sleeping creature, a slippery slope or a wild whirl."""
+water, a tangle, a sleeping creature, a slippery slope, a load stuck fast or a wild whirl."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ WORDS = {
     "tangled": "a thorny tangle",
     "creature": "a huge sleeping creature",
     "slippery": "a steep, shining, slippery slope",
+    "stuck": "a heavy load stuck fast in the way",
     "wild": "a wild, spinning whirl",
 }
 
@@ -30,6 +31,7 @@ def draw_obstacle(st: Stage, kind: str, x: float, ground: float) -> None:
         "tangled": _tangled,
         "creature": _creature,
         "slippery": _slippery,
+        "stuck": _stuck,
     }.get(kind, _wild)(st, x, ground)
 
 
@@ -112,6 +114,16 @@ def _slippery(st: Stage, x: float, y: float) -> None:
     for i in range(5):
         sx = x - 180 + i * 70
         s.line(sx, y - 20 - i * 60, sx + 60, y - 80 - i * 60, "#ffffff", 5, stroke_linecap="round", stroke_opacity=0.8)
+
+
+def _stuck(st: Stage, x: float, y: float) -> None:
+    s, load = st.s, mix(st.pal.accent, "#8d6346", 0.5)
+    s.ellipse(x, y - 20, 230, 40, lighten(st.pal.ground, 0.5))  # the drift or dust it sank into
+    s.rect(x - 170, y - 150, 340, 120, load, rx=18, stroke=darken(load, 0.35), stroke_width=4)
+    for wx in (-110, 110):
+        s.circle(x + wx, y - 30, 34, st.pal.dark)
+        s.circle(x + wx, y - 30, 12, lighten(load, 0.3))
+    s.ellipse(x, y - 14, 250, 30, lighten(st.pal.ground, 0.6))
 
 
 def _wild(st: Stage, x: float, y: float) -> None:

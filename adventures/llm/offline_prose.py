@@ -113,6 +113,13 @@ _GESTURE_TAILS = ("", " at that", " happily", " quietly", " for a moment", " wit
 def _plot_template(brief: ChapterBrief, part: str) -> str:
     if part == "step":
         return " ".join(offline_plot.spine_for(brief).steps[i] for i in offline_plot.steps_in(brief))
+    if part == "solve":
+        obstacle = offline_plot.chapter_obstacle(brief) or brief.elements.obstacle
+        deck = offline_plot.plots()["solve"][offline_plot.obstacle_kind(obstacle)]
+        return deck[brief.number % len(deck)]
+    if part in ("shortcut", "detour"):  # dealt by the lesson's turn, never twice
+        deck = offline_plot.plots()[part]
+        return deck[(_lesson_turn(brief) + brief.seed) % len(deck)]
     if part == "use":
         return offline_plot.use_template(brief, agency_kind(brief), offline_plot.spine_for(brief).climax_kind)
     return offline_plot.deal(brief, part)
@@ -182,12 +189,14 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
     else:
         agency = [] if opening == "open.agency" else [("agency", False)]
     step = [("plot.step", False)] if offline_plot.steps_in(brief) else [("plot.between", True)]
-    start = [(opening, False), ("travel", False), *(step if offline_plot.is_middle(brief) else [])]
+    # After a lesson, the answer matters: a shortcut, or a small detour put right here.
+    answer = [] if brief.answered is None else [("plot.shortcut" if brief.answered.correct else "plot.detour", False)]
+    start = [(opening, False), *answer, ("travel", False), *(step if offline_plot.is_middle(brief) else [])]
     if brief.kind == plan.STORY and brief.phase == plan.CLIMAX:
         return [*start, *agency, ("climax.after", True), ("lead.climax", False)]
     if brief.kind == plan.STORY:
         meets = offline_plot.chapter_obstacle(brief) is not None
-        trouble = [("obstacle.meet", False), ("obstacle.solve", False)] if meets else []
+        trouble = [("obstacle.meet", False), ("plot.solve", False)] if meets else []
         return [*start, ("meet", True), *agency, *trouble, *twist, ("discovery", True), ("lead.story", False)]
     if brief.kind == plan.LESSON:
         meet = "lesson.final" if brief.phase == plan.CLIMAX else "lesson.meet"

@@ -124,11 +124,13 @@ def agency_kind(brief: ChapterBrief) -> str:
     return "item"
 
 
-def _second_person_to_third(phrase: str) -> str:
-    """ "remember everything you have ever read" -> "... they had ever read" (narration)."""
-    phrase = re.sub(r"\byou have\b", "they had", phrase)
-    phrase = re.sub(r"\byour\b", "their", phrase)
-    return re.sub(r"\byou\b", "they", phrase)
+def _second_person_to_third(phrase: str, pronouns: str = "they") -> str:
+    """ "remember everything you have ever read" -> "... they had ever read" (narration,
+    with the hero's pronouns)."""
+    words = PRONOUNS.get(pronouns, PRONOUNS["they"])
+    phrase = re.sub(r"\byou have\b", f"{words['they']} had", phrase)
+    phrase = re.sub(r"\byour\b", words["their"], phrase)
+    return re.sub(r"\byou\b", words["they"], phrase)
 
 
 def _agency_words(brief: ChapterBrief) -> dict[str, str]:
@@ -148,9 +150,9 @@ def _agency_words(brief: ChapterBrief) -> dict[str, str]:
         "agency_thing": thing,
         "role": role,
         "a_role": f"{'an' if role[:1].lower() in 'aeiou' else 'a'} {role}",
-        "can": _second_person_to_third(can),
+        "can": _second_person_to_third(can, brief.pronouns),
     }
-    words["agency_which"] = _which(name, kind)
+    words["agency_which"] = _which(name, kind, brief.pronouns)
     words["agency_power"] = {
         "item": short,
         "companion": short,
@@ -160,14 +162,14 @@ def _agency_words(brief: ChapterBrief) -> dict[str, str]:
     return words
 
 
-def _which(name: str, kind: str) -> str:
+def _which(name: str, kind: str, pronouns: str) -> str:
     """The relative clause of an option's name, ready to follow it after a comma:
     "a lantern that shines brighter ..." -> "which shines brighter ..."."""
     match = re.search(r"\b(that|which|who|whose)\s+(.+)$", name)
     if match is None:
         return "who had come all this way" if kind == "companion" else "which had been with them all along"
     pronoun = {"that": "who" if kind == "companion" else "which"}.get(match[1], match[1])
-    return _second_person_to_third(f"{pronoun} {match[2]}")
+    return _second_person_to_third(f"{pronoun} {match[2]}", pronouns)
 
 
 PRONOUNS = {

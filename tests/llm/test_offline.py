@@ -369,8 +369,12 @@ async def test_chapter_picture_is_an_svg_with_a_description():
 
     assert picture.mime_type == "image/svg+xml"
     assert picture.data.decode() == art.draw_chapter_scene(brief, done.text)
-    assert picture.alt == art.scene_alt(brief)
-    assert picture.alt.endswith(".") and brief.protagonist_name in picture.alt
+    # Said from what the picture of this chapter draws: its obstacle and who is there.
+    assert picture.alt == art.scene_alt(brief, done.text)
+    assert picture.alt == (
+        "Diego in Silverdust Moonbase, on a sunny afternoon, with Commander Juno Reyes, a tall woman, "
+        "before a steep, shining, slippery slope, in the role of storyteller."
+    )
 
 
 async def test_agency_picture_is_an_svg_with_a_description():

@@ -107,6 +107,7 @@ def test_every_quest_and_obstacle_of_every_world_has_its_plot():
             assert data["obstacle_kinds"][obstacle] in data["uses"]["item"], obstacle
     for uses in data["uses"].values():
         assert set(uses) == set(data["uses"]["item"])
+    assert set(data["solve"]) == set(data["uses"]["item"])  # a middle chapter can meet any kind
 
 
 @pytest.mark.parametrize(
