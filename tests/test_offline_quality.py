@@ -63,3 +63,32 @@ async def test_ten_random_adventures_through_the_socket_read_freshly():
     assert repetition.shared_share <= 0.10, repetition.top_shared
     assert repetition.most_in_one <= 2, repetition.worst_sentence
     assert 3 <= statistics.mean(grades) <= 7
+
+
+def test_the_draws_at_the_start_fit_the_world_and_the_twist():
+    from adventures import library
+
+    _, visitor = visitor_session()
+    categories = set()
+    for seed in range(40):
+        adventure = start_adventure(visitor=visitor, world="pearlwater-deep", seed=seed)
+        categories.add(adventure.agency_category)
+        # Under the sea everyone breathes water already: never offered there.
+        assert "the ability to breathe underwater" not in [o["name"] for o in adventure.agency_options]
+        # The companion is never the character the twist is about.
+        twist = adventure.elements["plot_twist"]
+        companion = adventure.elements["companion"]
+        assert companion in library.companions_for(adventure.world.characters, twist)
+    assert "ability" in categories  # the rule was really exercised
+
+
+def test_a_twist_character_is_never_a_companion():
+    from adventures import library
+
+    characters = [{"name": "Mossbeard"}, {"name": "Quill"}, {"name": "Professor Odo Fernsby"}]
+    twist = {"summary": "x", "hint": "x", "build": "x", "reveal": "Mossbeard slowly opens his eyes."}
+    assert [c["name"] for c in library.companions_for(characters, twist)] == ["Quill", "Professor Odo Fernsby"]
+    twist = {"reveal": "The Professor admits he cannot read maps, and Fernsby laughs."}
+    assert [c["name"] for c in library.companions_for(characters, twist)] == ["Mossbeard", "Quill"]
+    everyone = {"reveal": "Mossbeard, Quill and Professor Fernsby wave."}
+    assert library.companions_for(characters, everyone) == characters  # nobody left: the rule gives way

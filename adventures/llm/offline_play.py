@@ -63,19 +63,19 @@ def play(
     category = library.agency_categories()[agency or rng.choice(library.AGENCY_CATEGORIES)]
     options = tuple(
         base.AgencyOption(id=f"opt{i}", name=o.name, visual=o.visual)
-        for i, o in enumerate(rng.sample(category.options, 3))
+        for i, o in enumerate(rng.sample([o for o in category.options if w["slug"] not in o.not_in], 3))
     )
     elements = base.Elements(
         quest=rng.choice(w["quests"]),
         setting=rng.choice(w["settings"]),
         theme=rng.choice(w["themes"]),
         moral=rng.choice(w["morals"]),
-        plot_twist=base.PlotTwist(**rng.choice(w["plot_twists"])),
+        plot_twist=base.PlotTwist(**(twist := rng.choice(w["plot_twists"]))),
         obstacle=rng.choice(w["obstacles"]),
         sight=rng.choice(w["sights"]),
         sound=rng.choice(w["sounds"]),
         smell=rng.choice(w["smells"]),
-        companion=base.Character(**rng.choice(w["characters"])),
+        companion=base.Character(**rng.choice(library.companions_for(w["characters"], twist))),
     )
     hero, look = rng.choice(names), rng.choice(looks)
     chapter_plan = plan.make_plan(length, seed=seed)

@@ -52,12 +52,12 @@ def _draw_elements(world: StoryWorld, rng: random.Random) -> dict[str, Any]:
         "setting": rng.choice(world.settings),
         "theme": rng.choice(world.themes),
         "moral": rng.choice(world.morals),
-        "plot_twist": rng.choice(world.plot_twists),
+        "plot_twist": (twist := rng.choice(world.plot_twists)),
         "obstacle": rng.choice(world.obstacles),
         "sight": rng.choice(world.sights),
         "sound": rng.choice(world.sounds),
         "smell": rng.choice(world.smells),
-        "companion": rng.choice(world.characters),
+        "companion": rng.choice(library.companions_for(world.characters, twist)),
     }
 
 
@@ -81,7 +81,8 @@ def adventure_start(
     rng = random.Random(seed)
     names, looks = library.protagonists()
     category = library.agency_categories()[rng.choice(library.AGENCY_CATEGORIES)]
-    options = rng.sample(category.options, 3)
+    # An option that makes no sense in this world is never offered.
+    options = rng.sample([o for o in category.options if world.slug not in o.not_in], 3)
     adventure = Adventure.objects.create(
         visitor=visitor,
         user=user if user is not None and user.is_authenticated else None,
