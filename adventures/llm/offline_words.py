@@ -69,7 +69,21 @@ def others_than_companion(brief: ChapterBrief) -> list[Character]:
 
 def route_pick(brief: ChapterBrief, purpose: str, items: Sequence[Any], first: Any, offset: int = 0) -> Any:
     route = _route(brief, purpose, items or [first], first)
-    return route[(brief.number - 1 + offset) % len(route)]
+    start = (brief.number - 1 + offset) % len(route)
+    ahead = route[start:] + route[:start]
+    return next((x for x in ahead if fits_the_hour(brief, x)), ahead[0])
+
+
+_NIGHT = re.compile(r"\b(in the dark|night|stars|bedtime)\b", re.I)
+_DAY_PHASES = (plan.EXPOSITION, plan.RISING, plan.TRIALS)  # the pictures' morning to afternoon
+
+
+def fits_the_hour(brief: ChapterBrief, detail: Any) -> bool:
+    """No fireflies in the dark on a sunny afternoon: night things wait for the climax's
+    sunset and the evening (except on the Moon, where the sky is always black)."""
+    if not isinstance(detail, str) or brief.phase not in _DAY_PHASES or "moon" in brief.world.slug:
+        return True
+    return not _NIGHT.search(detail)
 
 
 def scene_for(brief: ChapterBrief) -> Scene:
@@ -208,7 +222,7 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
 
     def later(purpose: str, items: Sequence[str], first: str, now: str) -> str:
         # Another sight/sound/smell for extra colour, never the one the chapter is built on.
-        options = [x for x in _route(brief, purpose, items, first) if x != now] or [now]
+        options = [x for x in _route(brief, purpose, items, first) if x != now and fits_the_hour(brief, x)] or [now]
         return options[(brief.number + 2) % len(options)]
 
     words = {

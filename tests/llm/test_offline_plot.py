@@ -141,3 +141,15 @@ def test_the_reading_measures():
     rep = readability.repetition([["A dog ran. A dog ran. Hi."], ["A dog ran. Bye."]])
     assert rep.most_in_one == 2
     assert rep.shared_share == pytest.approx(3 / 5)
+
+
+def test_no_night_sights_on_a_sunny_day():
+    night = "fireflies spelling out words in the dark"
+    seen_at_night = 0
+    for seed in range(12):
+        for chapter in offline_play.play(seed=seed, world="mossglow-forest", length=14):
+            chosen_it = night in (chapter.brief.previous_choice or "").lower()
+            if chapter.brief.phase in (plan.EXPOSITION, plan.RISING, plan.TRIALS) and not chosen_it:
+                assert night not in chapter.text, (seed, chapter.brief.number)
+            seen_at_night += night in chapter.text
+    assert seen_at_night  # still there at sunset and in the evening
