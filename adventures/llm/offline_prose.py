@@ -19,7 +19,14 @@ from adventures import plan
 from adventures.chapter_text import ChoicesInvalid, validate_choices, word_count
 from adventures.llm import offline_plot
 from adventures.llm.base import ChapterBrief
-from adventures.llm.offline_grammar import capitalise, capitalise_sentences, head, no_article, title_case
+from adventures.llm.offline_grammar import (
+    capitalise,
+    capitalise_sentences,
+    head,
+    hero_pronouns,
+    no_article,
+    title_case,
+)
 from adventures.llm.offline_words import (
     Scene,
     agency_kind,
@@ -28,6 +35,7 @@ from adventures.llm.offline_words import (
     others_than_companion,
     route_pick,
     scene_for,
+    short_name,
     words_for,
 )
 
@@ -61,6 +69,11 @@ class _Writer:
     def __init__(self, brief: ChapterBrief, words: dict[str, str]) -> None:
         self.brief, self.words = brief, words
         self.gestures = 0
+        # Names that make a pronoun ambiguous when they stand in the sentence before.
+        self.others = tuple(
+            {short_name(c.name) for c in brief.world.characters}
+            | {words.get("friend", ""), words.get("local", "")} - {""}
+        )
 
     def draw(self, key: str) -> str:
         if key.startswith("plot."):
@@ -92,6 +105,7 @@ class _Writer:
         text = capitalise_sentences(" ".join(text.split()))
         hero = re.escape(self.brief.protagonist_name)
         text = re.sub(rf"(^|(?<=[.!?”] ))({hero}) (?:smiled|nodded|grinned)\.", self._gesture, text)
+        text = hero_pronouns(text, self.brief.protagonist_name, self.brief.pronouns, self.others)
         for key, token in kept.items():
             text = text.replace(token, self.words[key])
         return text

@@ -74,7 +74,7 @@ def route_pick(brief: ChapterBrief, purpose: str, items: Sequence[Any], first: A
     return next((x for x in ahead if fits_the_hour(brief, x)), ahead[0])
 
 
-_NIGHT = re.compile(r"\b(in the dark|night|stars|bedtime)\b", re.I)
+_NIGHT = re.compile(r"\b(in the dark|night|stars|bedtime|northern lights)\b", re.I)
 _DAY_PHASES = (plan.EXPOSITION, plan.RISING, plan.TRIALS)  # the pictures' morning to afternoon
 
 

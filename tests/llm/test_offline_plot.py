@@ -153,3 +153,16 @@ def test_no_night_sights_on_a_sunny_day():
                 assert night not in chapter.text, (seed, chapter.brief.number)
             seen_at_night += night in chapter.text
     assert seen_at_night  # still there at sunset and in the evening
+
+
+def test_the_narration_says_the_pronoun_after_the_name():
+    from adventures.llm.offline_grammar import hero_pronouns
+
+    text = "Ravi laughed. Ravi was tired. Ravi went on. “Ravi is here,” said Ravi. Ravi sat. Ravi's bag fell."
+    assert hero_pronouns(text, "Ravi", "they") == (
+        "Ravi laughed. They were tired. Ravi went on. “Ravi is here,” said Ravi. Ravi sat. Their bag fell."
+    )
+    assert hero_pronouns("Ravi laughed. Ravi was tired.", "Ravi", "she") == "Ravi laughed. She was tired."
+    assert hero_pronouns("Ravi laughed. Ravi was tired.", "Ravi", "he") == "Ravi laughed. He was tired."
+    # Somebody else named in between: the name stays, so "she" cannot mean them.
+    assert hero_pronouns("Ravi met Hazel. Ravi sat.", "Ravi", "she", ("Hazel",)) == "Ravi met Hazel. Ravi sat."
