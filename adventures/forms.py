@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from adventures import plan
-from adventures.models import Difficulty, FeedbackRating, LessonTopic, StoryWorld
+from adventures.models import Difficulty, FeedbackRating, LessonTopic, Pronouns, StoryWorld
 from adventures.safety import player_text_validator
 
 
@@ -43,9 +43,20 @@ class AdventureStartForm(forms.Form):
             "invalid_choice": "Choose a short, classic or long adventure.",
         },
     )
+    # Optional, so an older page (or a form without the field) still starts a story.
+    pronouns = forms.ChoiceField(
+        choices=Pronouns.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose they, she or he for your hero."},
+    )
+
+    def clean_pronouns(self) -> str:
+        return self.cleaned_data.get("pronouns") or Pronouns.THEY
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["pronouns"].initial = Pronouns.THEY
         self.fields["difficulty"].initial = Difficulty.STANDARD
         self.fields["length"].initial = plan.DEFAULT_LENGTH
 

@@ -37,6 +37,8 @@ class ContentError(ValueError):
 class AgencyOption:
     name: str
     visual: str
+    # Worlds where the option makes no sense ("breathe underwater" under the sea).
+    not_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,10 @@ def agency_categories() -> dict[str, AgencyCategory]:
             key=key,
             label=category["label"].strip(),
             prompt=category["prompt"].strip(),
-            options=tuple(AgencyOption(name=o["name"].strip(), visual=o["visual"].strip()) for o in options),
+            options=tuple(
+                AgencyOption(name=o["name"].strip(), visual=o["visual"].strip(), not_in=tuple(o.get("not_in") or ()))
+                for o in options
+            ),
         )
     return result
 
@@ -183,3 +188,21 @@ def protagonists() -> tuple[tuple[str, ...], tuple[str, ...]]:
     _check_text_list("protagonists.yaml: names", data.get("names"), 40)
     _check_text_list("protagonists.yaml: looks", data.get("looks"), 8)
     return tuple(n.strip() for n in data["names"]), tuple(x.strip() for x in data["looks"])
+
+
+def companions_for(characters: list[dict[str, Any]], twist: dict[str, Any]) -> list[dict[str, Any]]:
+    """The world's characters who may travel with the hero: not the one the plot twist is
+    about (a companion cannot be "discovered" at the reveal after chapters at the hero's
+    side), unless that leaves nobody."""
+    told = " ".join(str(twist.get(part, "")) for part in ("summary", "hint", "build", "reveal"))
+
+    def named(character: dict[str, Any]) -> bool:
+        name = character["name"]
+        parts = [p for p in re.split(r"[\s-]+", name) if len(p) > 3 and p[0].isupper()]
+        parts = [p for p in parts if p.lower() not in _TITLE_WORDS]
+        return name in told or any(re.search(rf"\b{re.escape(p)}\b", told) for p in parts)
+
+    return [c for c in characters if not named(c)] or list(characters)
+
+
+_TITLE_WORDS = {"professor", "captain", "grandmother", "grandfather", "commander", "madame", "queen", "lady"}

@@ -40,6 +40,14 @@ class Difficulty(models.TextChoices):
     CHALLENGING = "challenging", "Challenging"
 
 
+class Pronouns(models.TextChoices):
+    """How the story calls the hero, chosen by the player at the start."""
+
+    THEY = "they", "they / them"
+    SHE = "she", "she / her"
+    HE = "he", "he / him"
+
+
 # --- Content -------------------------------------------------------------------------
 
 
@@ -219,6 +227,7 @@ class Adventure(models.Model):
     elements = models.JSONField(help_text="The drawn quest, setting, theme, moral, plot twist and senses.")
     protagonist_name = models.CharField(max_length=60)
     protagonist_look = models.TextField()
+    pronouns = models.CharField(max_length=4, choices=Pronouns.choices, default=Pronouns.THEY)
     agency_category = models.CharField(max_length=20)
     agency_options = models.JSONField(help_text="The three options offered at the end of chapter 1.")
     agency = models.JSONField(null=True, blank=True, help_text="The option picked: {id, name, visual}.")

@@ -77,6 +77,7 @@ def _start(request: HttpRequest) -> HttpResponse:
         topic=form.cleaned_data["topic"],
         difficulty=form.cleaned_data["difficulty"],
         length=form.cleaned_data["length"],
+        pronouns=form.cleaned_data["pronouns"],
     )
     return redirect("adventures:play", adventure.id)
 

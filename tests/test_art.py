@@ -4,6 +4,7 @@ colours, for every world, phase, chapter kind and agency option."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import xml.etree.ElementTree as ET
 from functools import cache
@@ -175,7 +176,7 @@ def test_scene_alt_says_who_where_when_and_what():
     lesson = chapter(brief, plan.RISING, plan.LESSON)
     alt = scene_alt(lesson)
     assert alt.startswith(f"{brief.protagonist_name} in ")
-    assert brief.elements.setting in alt
+    assert brief.elements.setting not in alt  # the picture does not draw it, so it is not said
     assert "in bright daylight" in alt
     assert "door with a keyhole" in alt or "scroll with a riddle" in alt
     assert alt.endswith(".") and alt.count(".") == 1
@@ -268,3 +269,27 @@ def test_the_card_title_escapes_the_option_text():
     assert_safe(svg)
     assert "<b>" not in svg and "<script" not in svg
     assert title_of(svg) == "A round badge showing a <b>bold</b> fox."
+
+
+def test_an_adventure_s_pictures_follow_its_chapters_and_draw_its_characters():
+    from adventures.art import figures
+    from adventures.art.scene import shot_for
+    from adventures.llm import offline_play
+
+    for world in ("mossglow-forest", "pearlwater-deep", "silverdust-moonbase"):
+        played = offline_play.play(seed=7, world=world, length=10)
+        shots = [shot_for(c.brief, c.text) for c in played]
+        assert {"wide", "close-up", "obstacle"} <= {shot.name for shot in shots}, world
+        # The climax obstacle is the picture of the chapter before the end.
+        assert shots[-2].name == "obstacle"
+        for chapter, shot in zip(played, shots, strict=True):
+            svg = draw_chapter_scene(chapter.brief, chapter.text)
+            alt = scene_alt(chapter.brief, chapter.text)
+            assert f'-title">{html.escape(alt, quote=False)}</title>' in svg
+            for character in (shot.companion, shot.character):
+                if character is not None:
+                    # Drawn, and said: the alt text names who the picture shows.
+                    assert figures.what(character) in alt
+            if shot.name == "close-up":
+                assert "scale(1.55)" in svg
+                assert chapter.brief.elements.companion.name not in alt

@@ -67,6 +67,8 @@ def test_home_lists_every_world_and_topic(client):
         assert f'name="topic" value="{topic.slug}"' in html
     assert 'value="standard"' in html and 'value="challenging"' in html
     assert 'name="length" value="10"' in html
+    assert '<input type="radio" name="pronouns" value="they" id="id_pronouns_0" checked>' in html
+    assert 'name="pronouns" value="she"' in html and 'name="pronouns" value="he"' in html
 
 
 def test_starting_an_adventure_redirects_to_the_reader(player):
@@ -85,6 +87,13 @@ def test_starting_an_adventure_redirects_to_the_reader(player):
     )
     assert adventure.visitor == visitor_of(player)
     assert len(adventure.agency_options) == 3
+    assert adventure.pronouns == "they"  # not asked: the default
+
+
+def test_the_hero_s_pronouns_are_chosen_at_the_start(player):
+    data = {"world": "mossglow-forest", "topic": "fractions", "difficulty": "standard", "length": "6"}
+    player.post("/adventures/", data | {"pronouns": "she"})
+    assert Adventure.objects.get().pronouns == "she"
 
 
 @pytest.mark.parametrize(
@@ -99,6 +108,16 @@ def test_starting_an_adventure_redirects_to_the_reader(player):
         (
             {"world": "mossglow-forest", "topic": "fractions", "difficulty": "standard", "length": "7"},
             "Choose a short, classic or long adventure.",
+        ),
+        (
+            {
+                "world": "mossglow-forest",
+                "topic": "fractions",
+                "difficulty": "standard",
+                "length": "6",
+                "pronouns": "it",
+            },
+            "Choose they, she or he for your hero.",
         ),
     ],
 )

@@ -84,6 +84,7 @@ class Hero:
         self.glasses = "glasses" in look
         self.cape = bool(re.search(r"\b(cape|cloak)\b", look))
         self.pack = bool(re.search(r"\b(backpack|satchel|rucksack)\b", look))
+        self.hat_colour: str | None = None  # the accent colour unless a character says otherwise
 
     def draw(self, st: Stage, x: float, y: float, raised: bool) -> None:
         s, dark = st.s, st.pal.dark
@@ -136,7 +137,7 @@ class Hero:
     def _hair_top(self, st: Stage) -> None:
         s = st.s
         if self.hat:
-            s.path("M -23 -110 Q -22 -136 0 -136 Q 22 -136 23 -110 Z", st.pal.accent)
+            s.path("M -23 -110 Q -22 -136 0 -136 Q 22 -136 23 -110 Z", self.hat_colour or st.pal.accent)
             s.rect(-24, -116, 48, 9, lighten(st.pal.accent, 0.4), rx=4)
             s.circle(0, -138, 6, st.pal.light)
             return

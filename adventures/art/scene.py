@@ -11,8 +11,9 @@ import re
 from typing import NamedTuple
 
 from .. import plan
-from ..llm.base import ChapterBrief
-from . import motifs
+from ..llm import offline_grammar, offline_plot, offline_words
+from ..llm.base import ChapterBrief, Character
+from . import figures, motifs, obstacles
 from .emblems import agency_kind
 from .hero import Hero, draw_agency
 from .landmarks import draw_landmark, find_landmark
@@ -166,15 +167,54 @@ def _sky(st: Stage, scenery: Scenery) -> None:
 # --- The picture ----------------------------------------------------------------
 
 
-def scene_alt(brief: ChapterBrief) -> str:
-    """One sentence for screen readers, saying what the picture shows."""
+class Shot(NamedTuple):
+    """How the chapter is framed: the whole scene, a close-up on the character met, or
+    the obstacle in the way; and who is drawn besides the hero."""
+
+    name: str  # "wide" / "close-up" / "obstacle"
+    companion: Character | None  # the world character travelling with the hero
+    character: Character | None  # the one met in this chapter, drawn big
+    obstacle: str | None  # its kind (adventures/art/obstacles.py)
+
+
+def _named(character: Character, text: str) -> bool:
+    return bool(text) and offline_words.named_in(character, text)
+
+
+def shot_for(brief: ChapterBrief, text: str) -> Shot:
+    """Follows the chapter: the climax obstacle in the chapter before the end, a story
+    chapter's obstacle when it meets one, a close-up on whoever asks or explains in a
+    lesson or a reflection, the whole scene otherwise."""
+    companion = brief.elements.companion if _named(brief.elements.companion, text) else None
+    if brief.kind == plan.CONCLUSION or brief.number == 1:
+        return Shot("wide", companion, None, None)
+    if offline_plot.is_showdown(brief):
+        return Shot("obstacle", companion, None, offline_plot.spine_for(brief).climax_kind)
+    local = offline_words.scene_for(brief).local
+    met = local if local.name != brief.elements.companion.name and _named(local, text) else None
+    obstacle = offline_plot.chapter_obstacle(brief)
+    if brief.kind == plan.STORY and obstacle and offline_grammar.head(obstacle) in text:
+        return Shot("obstacle", companion, None, offline_plot.obstacle_kind(obstacle))
+    if met is not None and brief.kind in (plan.LESSON, plan.REFLECT, plan.STORY):
+        return Shot("close-up", None, met, None)
+    return Shot("wide", companion, None, None)
+
+
+def scene_alt(brief: ChapterBrief, text: str = "") -> str:
+    """One sentence for screen readers, saying what the picture shows (worked out from
+    the same shot the picture is drawn from)."""
     scenery = _scenery(brief)
     light = _light(brief.phase, Palette.of(brief.world.palette), scenery).name
     world = brief.world.name.strip()
     world = "the " + world[4:] if world.startswith("The ") else world
-    setting = brief.elements.setting.strip().rstrip(".")
-    near = f", near {setting}" if setting else ""
-    sentence = f"{brief.protagonist_name.strip() or 'The hero'} in {world}{near}, {_LIGHT_WORDS[light]}"
+    shot = shot_for(brief, text)
+    sentence = f"{brief.protagonist_name.strip() or 'The hero'} in {world}, {_LIGHT_WORDS[light]}"
+    if shot.companion is not None:
+        sentence += f", with {figures.what(shot.companion)}"
+    if shot.character is not None:
+        sentence += f", face to face with {figures.what(shot.character)}"
+    if shot.obstacle is not None:
+        sentence += f", before {obstacles.WORDS[shot.obstacle]}"
     if brief.agency is not None:
         kind = agency_kind(brief.agency_label, brief.agency.name)
         short = re.split(r" (?:who|that|whose|which|with)\b", brief.agency.name.strip(), maxsplit=1)[0]
@@ -196,30 +236,57 @@ def scene_alt(brief: ChapterBrief) -> str:
     return sentence + "."
 
 
+def _zoom(shot: Shot, hero_x: float) -> tuple[float, float, float]:
+    """(focus x, focus y, scale): a close-up comes in on the pair, feet near the bottom."""
+    if shot.name == "close-up":
+        return (hero_x + 150, 745, 1.55)
+    return (600, 700, 1.0)
+
+
 def draw_chapter_scene(brief: ChapterBrief, text: str) -> str:
     """A 1200 x 800 SVG illustration of the chapter, the same every time for the same
-    brief, in the colours of the brief's world."""
+    brief, in the colours of the brief's world, framed by what the chapter is about."""
     seed = _seed(brief)
     rng = random.Random(seed)
     pal = Palette.of(brief.world.palette)
     scenery = _scenery(brief)
     light = _light(brief.phase, pal, scenery)
+    shot = shot_for(brief, text)
     hero_x, motif_x, landmark_x = rng.choice(((470, 860, 190), (380, 760, 1010), (560, 930, 200), (700, 300, 1020)))
-    s = Svg(W, H, token=f"sw{seed:012x}", title=scene_alt(brief))
+    if shot.name == "obstacle":  # the hero at one side, the obstacle filling the other
+        hero_x, obstacle_x = (230, 780) if hero_x < 600 else (970, 420)
+        motif_x = obstacle_x
+    elif shot.name == "close-up":
+        hero_x, motif_x = 420, 880
+    s = Svg(W, H, token=f"sw{seed:012x}", title=scene_alt(brief, text))
     st = Stage(s, rng, pal, light, hero_x, motif_x, landmark_x)
     hero = Hero(brief.protagonist_look, brief.seed, pal)
+    fx, fy, k = _zoom(shot, hero_x)
+    with s.group(transform=f"translate({fx} {fy}) scale({k}) translate({-fx} {-fy})"):
+        _draw(st, brief, text, scenery, shot, hero)
+    # A soft vignette gathers the eye towards the middle, like a page in a picture book.
+    s.rect(0, 0, W, H, s.radial([(0.55, pal.dark, 0), (1, pal.dark, 0.35)], 0.5, 0.5, 0.75))
+    return s.render()
 
+
+def _draw(st: Stage, brief: ChapterBrief, text: str, scenery: Scenery, shot: Shot, hero: Hero) -> None:
+    s, hero_x, motif_x, landmark_x = st.s, st.hero_x, st.motif_x, st.landmark_x
     _sky(st, scenery)
     if brief.kind == plan.CONCLUSION:
         motifs.fireworks(st, scenery.indoor)
     scenery.far(st)
     scenery.mid(st)
-    landmark = find_landmark(text, brief.elements.setting)
+    landmark = find_landmark(text, brief.elements.setting) if shot.name == "wide" else None
     if landmark is not None:
         draw_landmark(st, landmark, landmark_x, GROUND_Y - 5)
     scenery.ground(st)
+    if shot.obstacle is not None:
+        # Water lies between the near bank, where the hero stands, and the far one.
+        obstacles.draw_obstacle(st, shot.obstacle, motif_x, 610 if shot.obstacle == "wide" else 700)
 
-    if brief.kind == plan.LESSON:
+    if shot.obstacle is not None:
+        pass  # the obstacle is the chapter's picture
+    elif brief.kind == plan.LESSON:
         with s.at(motif_x, 650):
             (motifs.lesson_scroll if _lesson_motif(brief) == "scroll" else motifs.lesson_door)(st)
     elif brief.kind == plan.REFLECT:
@@ -231,12 +298,16 @@ def draw_chapter_scene(brief: ChapterBrief, text: str) -> str:
                 motifs.reflect_pool(st)
 
     feet = 712
+    if shot.character is not None:
+        figures.draw_character(st, shot.character, hero_x + 260, feet, 1.2)
+    if shot.companion is not None:  # on the side away from the gift
+        side = -1 if hero_x > 600 else 1
+        figures.draw_character(
+            st, shot.companion, hero_x - side * 150 if shot.name == "wide" else hero_x + side * 170, feet
+        )
     kind = agency_kind(brief.agency_label, brief.agency.name if brief.agency else "")
     raised = draw_agency(st, brief.agency, kind, hero_x, feet)
     hero.draw(st, hero_x, feet, raised or brief.kind == plan.CONCLUSION)
     scenery.air(st)
     if brief.kind == plan.CONCLUSION:
         motifs.celebration(st)
-    # A soft vignette gathers the eye towards the middle, like a page in a picture book.
-    s.rect(0, 0, W, H, s.radial([(0.55, pal.dark, 0), (1, pal.dark, 0.35)], 0.5, 0.5, 0.75))
-    return s.render()

@@ -157,6 +157,7 @@ class ChapterBrief:
     # Set when a draft of this chapter was thrown away (a safety stop, a flagged
     # sentence): what the rewrite must steer clear of, in words for the model.
     caution: str = ""
+    pronouns: str = "they"  # the hero's, chosen at the start: "they", "she" or "he"
 
     @property
     def wants_choices(self) -> bool:

@@ -66,7 +66,7 @@ class OfflineProvider:
         from adventures import art
 
         svg = art.draw_chapter_scene(scene.brief, scene.chapter_text)
-        return Picture(data=svg.encode(), mime_type=SVG, alt=art.scene_alt(scene.brief))
+        return Picture(data=svg.encode(), mime_type=SVG, alt=art.scene_alt(scene.brief, scene.chapter_text))
 
     async def agency_picture(self, brief: ChapterBrief, option: AgencyOption) -> Picture:
         from adventures import art

@@ -306,3 +306,37 @@ def title_case(text: str) -> str:
 
 def no_article(phrase: str) -> str:
     return re.sub(r"^(?:a|an|the)\s+", "", phrase.strip(), flags=re.I)
+
+
+_SUBJECT = {"they": ("They", "Their"), "she": ("She", "Her"), "he": ("He", "His")}
+_THEY_VERBS = {"was": "were", "has": "have", "is": "are", "does": "do"}
+_SENTENCE_GAP = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“])")
+
+
+def hero_pronouns(text: str, hero: str, pronouns: str, others: tuple[str, ...] = ()) -> str:
+    """ "Ravi laughed. Ravi went on." -> "Ravi laughed. He went on.": a sentence of the
+    narration that starts with the hero's name right after another that did (and named
+    nobody else, so the pronoun cannot be mistaken) starts with the pronoun instead.
+    Speech is left alone."""
+    subject, possessive = _SUBJECT.get(pronouns, _SUBJECT["they"])
+    parts = _SENTENCE_GAP.split(text)
+    result, previous_was_hero, depth = [], False, 0
+    for part in parts:
+        starts = not depth and (part.startswith(f"{hero} ") or part.startswith(f"{hero}'s "))
+        if starts and previous_was_hero:
+            if part.startswith(f"{hero}'s "):
+                part = possessive + part[len(hero) + 2 :]
+            else:
+                rest = part[len(hero) + 1 :]
+                verb = rest.split(" ", 1)[0]
+                if pronouns == "they" and verb in _THEY_VERBS:
+                    rest = _THEY_VERBS[verb] + rest[len(verb) :]
+                part = f"{subject} {rest}"
+            previous_was_hero = False  # the next one says the name again
+        else:
+            previous_was_hero = starts and not any(o in part[len(hero) :] for o in others)
+        depth += part.count("“") - part.count("”")
+        result.append(part)
+    # The split only removed single spaces between sentences, so joining with one puts
+    # the text back as it was.
+    return " ".join(result)

@@ -17,8 +17,16 @@ from typing import Any
 
 from adventures import plan
 from adventures.chapter_text import ChoicesInvalid, validate_choices, word_count
+from adventures.llm import offline_plot
 from adventures.llm.base import ChapterBrief
-from adventures.llm.offline_grammar import capitalise, capitalise_sentences, head, no_article, title_case
+from adventures.llm.offline_grammar import (
+    capitalise,
+    capitalise_sentences,
+    head,
+    hero_pronouns,
+    no_article,
+    title_case,
+)
 from adventures.llm.offline_words import (
     Scene,
     agency_kind,
@@ -27,6 +35,7 @@ from adventures.llm.offline_words import (
     others_than_companion,
     route_pick,
     scene_for,
+    short_name,
     words_for,
 )
 
@@ -59,8 +68,16 @@ class _Writer:
 
     def __init__(self, brief: ChapterBrief, words: dict[str, str]) -> None:
         self.brief, self.words = brief, words
+        self.gestures = 0
+        # Names that make a pronoun ambiguous when they stand in the sentence before.
+        self.others = tuple(
+            {short_name(c.name) for c in brief.world.characters}
+            | {words.get("friend", ""), words.get("local", "")} - {""}
+        )
 
     def draw(self, key: str) -> str:
+        if key.startswith("plot."):
+            return self.fill(_plot_template(self.brief, key.removeprefix("plot.")))
         options = _lookup(key)
         if isinstance(options, dict):
             options = options[agency_kind(self.brief)]
@@ -72,15 +89,54 @@ class _Writer:
         random.Random(f"{self.brief.seed}:deck:{key}").shuffle(deck)
         return self.fill(options[deck[turn % len(deck)]])
 
+    def _gesture(self, match: re.Match[str]) -> str:
+        # "Ravi smiled." (the hero's) comes in many paragraphs; dealt by chapter and turn (8 x 7
+        # wordings, four a chapter), no wording comes back within 14 chapters.
+        turn = (self.brief.number - 1) * 4 + self.gestures
+        self.gestures += 1
+        verb, tail = _GESTURE_VERBS[turn % len(_GESTURE_VERBS)], _GESTURE_TAILS[turn // len(_GESTURE_VERBS) % 7]
+        return f"{match[1]}{match[2]} {verb}{tail}."
+
     def fill(self, template: str) -> str:
         # Verbatim text is hidden from the capitaliser behind a token, except its closing
         # punctuation: the sentence after "... kind signposts." still gets its capital.
         kept = {key: f"\x00{i}\x00{_ending(self.words[key])}" for i, key in enumerate(VERBATIM) if key in self.words}
         text = template.format_map(self.words | kept)
         text = capitalise_sentences(" ".join(text.split()))
+        hero = re.escape(self.brief.protagonist_name)
+        text = re.sub(rf"(^|(?<=[.!?”] ))({hero}) (?:smiled|nodded|grinned)\.", self._gesture, text)
+        text = hero_pronouns(text, self.brief.protagonist_name, self.brief.pronouns, self.others)
         for key, token in kept.items():
             text = text.replace(token, self.words[key])
         return text
+
+
+_GESTURE_VERBS = (
+    "smiled",
+    "nodded",
+    "grinned",
+    "beamed",
+    "nodded along",
+    "smiled back",
+    "laughed softly",
+    "gave a nod",
+)
+_GESTURE_TAILS = ("", " at that", " happily", " quietly", " for a moment", " without a word", " again")
+
+
+def _plot_template(brief: ChapterBrief, part: str) -> str:
+    if part == "step":
+        return " ".join(offline_plot.spine_for(brief).steps[i] for i in offline_plot.steps_in(brief))
+    if part == "solve":
+        obstacle = offline_plot.chapter_obstacle(brief) or brief.elements.obstacle
+        deck = offline_plot.plots()["solve"][offline_plot.obstacle_kind(obstacle)]
+        return deck[brief.number % len(deck)]
+    if part in ("shortcut", "detour"):  # dealt by the lesson's turn, never twice
+        deck = offline_plot.plots()[part]
+        return deck[(_lesson_turn(brief) + brief.seed) % len(deck)]
+    if part == "use":
+        return offline_plot.use_template(brief, agency_kind(brief), offline_plot.spine_for(brief).climax_kind)
+    return offline_plot.deal(brief, part)
 
 
 def _ending(text: str) -> str:
@@ -125,8 +181,10 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
         return [(key, key == "friend_talk") for key in keys]
     opening = _opening(brief, words)
     if brief.kind == plan.CONCLUSION:
-        endings = ("arrive", "twist", "agency", "quest", "moral", "last")
-        return [(opening, False), *((f"ending.{part}", False) for part in endings)]
+        # The quest's own ending, not a generic "it was done"; the opening follows the
+        # last choice made.
+        endings = ("ending.arrive", "ending.twist", "plot.done", "ending.agency")
+        return [(opening, False), *((key, False) for key in (*endings, "ending.moral", "ending.last"))]
     stage = brief.twist_stage or "hint"
     if _first_of_stage(brief):
         twist = [(f"twist.{stage}", False)]
@@ -134,15 +192,25 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
         twist = [("twist.later_reveal" if stage == "reveal" else "twist.later_mystery", True)]
     # The agency shows up in every chapter (right after it was picked, the opening shows
     # it); in the climax it is what saves the day, with the twist revealed on the way.
-    if brief.phase == plan.CLIMAX:
-        agency, twist = [("climax.stakes", False), *twist, ("climax.save", False)], []
+    # In the climax the goal comes in sight; in the story chapter before the end the
+    # agency picked in chapter 1 beats the climax obstacle, with the twist revealed on
+    # the way. Before that, every chapter tells its step of the quest or keeps the goal
+    # in view, and meets an obstacle of its own.
+    if offline_plot.is_showdown(brief):
+        agency, twist = [("plot.reach", False), *twist, ("plot.use", False), ("plot.cheer", False)], []
+    elif brief.phase == plan.CLIMAX:
+        agency, twist = [("climax.stakes", True), *twist, ("agency", False)], []
     else:
         agency = [] if opening == "open.agency" else [("agency", False)]
-    start = [(opening, False), ("travel", False)]
+    step = [("plot.step", False)] if offline_plot.steps_in(brief) else [("plot.between", True)]
+    # After a lesson, the answer matters: a shortcut, or a small detour put right here.
+    answer = [] if brief.answered is None else [("plot.shortcut" if brief.answered.correct else "plot.detour", False)]
+    start = [(opening, False), *answer, ("travel", False), *(step if offline_plot.is_middle(brief) else [])]
     if brief.kind == plan.STORY and brief.phase == plan.CLIMAX:
         return [*start, *agency, ("climax.after", True), ("lead.climax", False)]
     if brief.kind == plan.STORY:
-        trouble = [("obstacle.meet", False), ("obstacle.solve", False)]
+        meets = offline_plot.chapter_obstacle(brief) is not None
+        trouble = [("obstacle.meet", False), ("plot.solve", False)] if meets else []
         return [*start, ("meet", True), *agency, *trouble, *twist, ("discovery", True), ("lead.story", False)]
     if brief.kind == plan.LESSON:
         meet = "lesson.final" if brief.phase == plan.CLIMAX else "lesson.meet"
@@ -232,13 +300,21 @@ def title_and_summary(brief: ChapterBrief) -> tuple[str, str]:
     writer = _Writer(brief, words)
     key = _summary_key(brief)
     summary_key = "story_alone" if key == "story" and "meet" not in composition.beats else key
-    # Dealt like the prose, from the titles short enough for this chapter (a long place
-    # name makes "The Road to ..." too long), so neighbouring chapters differ.
-    deck = [title_case(writer.fill(t).rstrip(".")) for t in _lookup(f"titles.{key}")]
-    random.Random(f"{brief.seed}:deck:titles.{key}").shuffle(deck)
-    fitting = [t for t in deck if 2 <= len(t.split()) <= 6] or [_lookup("titles.fallback")]
+    if key == "story" and "obstacle.meet" not in composition.beats:
+        summary_key = "story_trail"
+    # Dealt like the prose: each chapter looks at its own two cards of the shuffled deck
+    # (so neighbours never meet the same one) and takes the first short enough for it (a
+    # long place name makes "The Road to ..." too long); a title an earlier chapter
+    # already has is skipped. No obstacle in the chapter, no obstacle in the title.
+    templates = [t for t in _lookup(f"titles.{key}") if "obstacle.meet" in composition.beats or "{Obstacle}" not in t]
+    random.Random(f"{brief.seed}:deck:titles.{key}").shuffle(templates)
     turn = _lesson_turn(brief) if key == plan.LESSON else brief.number
-    return fitting[turn % len(fitting)], writer.draw(f"summaries.{summary_key}")
+    at = 2 * turn % len(templates)
+    dealt = [title_case(writer.fill(t).rstrip(".")) for t in templates[at:] + templates[:at]]
+    earlier = {past.title for past in brief.story_so_far}
+    fitting = [t for t in dealt if 2 <= len(t.split()) <= 6 and t not in earlier] or [_lookup("titles.fallback")]
+    title = fitting[0]
+    return title, writer.draw(f"summaries.{summary_key}")
 
 
 def _the(phrase: str) -> str:

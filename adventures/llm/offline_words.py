@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from adventures import plan
+from adventures.llm import offline_plot
 from adventures.llm.base import ChapterBrief, Character
 from adventures.llm.offline_grammar import capitalise, definite, lower_first, past_tense
 
@@ -61,13 +62,28 @@ def _mentioned(text: str | None, items: Sequence[Any], key: Any = None) -> Any:
 
 
 def others_than_companion(brief: ChapterBrief) -> list[Character]:
-    others = [c for c in brief.world.characters if c.name != brief.elements.companion.name]
+    hidden = offline_plot.hidden_until_reveal(brief)
+    others = [c for c in brief.world.characters if c.name != brief.elements.companion.name and c.name not in hidden]
     return others or [brief.elements.companion]
 
 
 def route_pick(brief: ChapterBrief, purpose: str, items: Sequence[Any], first: Any, offset: int = 0) -> Any:
     route = _route(brief, purpose, items or [first], first)
-    return route[(brief.number - 1 + offset) % len(route)]
+    start = (brief.number - 1 + offset) % len(route)
+    ahead = route[start:] + route[:start]
+    return next((x for x in ahead if fits_the_hour(brief, x)), ahead[0])
+
+
+_NIGHT = re.compile(r"\b(in the dark|night|stars|bedtime|northern lights)\b", re.I)
+_DAY_PHASES = (plan.EXPOSITION, plan.RISING, plan.TRIALS)  # the pictures' morning to afternoon
+
+
+def fits_the_hour(brief: ChapterBrief, detail: Any) -> bool:
+    """No fireflies in the dark on a sunny afternoon: night things wait for the climax's
+    sunset and the evening (except on the Moon, where the sky is always black)."""
+    if not isinstance(detail, str) or brief.phase not in _DAY_PHASES or "moon" in brief.world.slug:
+        return True
+    return not _NIGHT.search(detail)
 
 
 def scene_for(brief: ChapterBrief) -> Scene:
@@ -91,7 +107,7 @@ def scene_for(brief: ChapterBrief) -> Scene:
             place = next((s for s in ahead if s not in brief.last_chapter_text), ahead[0])
     return Scene(
         place=place,
-        obstacle=route_pick(brief, "obstacles", w.obstacles, e.obstacle, offset=-1),
+        obstacle=offline_plot.chapter_obstacle(brief) or e.obstacle,
         sight=pick("sights", w.sights, e.sight),
         sound=pick("sounds", w.sounds, e.sound),
         smell=pick("smells", w.smells, e.smell),
@@ -122,11 +138,13 @@ def agency_kind(brief: ChapterBrief) -> str:
     return "item"
 
 
-def _second_person_to_third(phrase: str) -> str:
-    """ "remember everything you have ever read" -> "... they had ever read" (narration)."""
-    phrase = re.sub(r"\byou have\b", "they had", phrase)
-    phrase = re.sub(r"\byour\b", "their", phrase)
-    return re.sub(r"\byou\b", "they", phrase)
+def _second_person_to_third(phrase: str, pronouns: str = "they") -> str:
+    """ "remember everything you have ever read" -> "... they had ever read" (narration,
+    with the hero's pronouns)."""
+    words = PRONOUNS.get(pronouns, PRONOUNS["they"])
+    phrase = re.sub(r"\byou have\b", f"{words['they']} had", phrase)
+    phrase = re.sub(r"\byour\b", words["their"], phrase)
+    return re.sub(r"\byou\b", words["they"], phrase)
 
 
 def _agency_words(brief: ChapterBrief) -> dict[str, str]:
@@ -141,12 +159,14 @@ def _agency_words(brief: ChapterBrief) -> dict[str, str]:
     thing = f"the {short.split()[-1]}"  # "the brass compass" -> "the compass"
     words = {
         "agency": name,
+        "agency_cap": capitalise(name),
         "agency_short": short,
         "agency_thing": thing,
         "role": role,
         "a_role": f"{'an' if role[:1].lower() in 'aeiou' else 'a'} {role}",
-        "can": _second_person_to_third(can),
+        "can": _second_person_to_third(can, brief.pronouns),
     }
+    words["agency_which"] = _which(name, kind, brief.pronouns)
     words["agency_power"] = {
         "item": short,
         "companion": short,
@@ -154,6 +174,35 @@ def _agency_words(brief: ChapterBrief) -> dict[str, str]:
         "ability": f"{brief.protagonist_name}'s special ability",
     }[kind]
     return words
+
+
+def _which(name: str, kind: str, pronouns: str) -> str:
+    """The relative clause of an option's name, ready to follow it after a comma:
+    "a lantern that shines brighter ..." -> "which shines brighter ..."."""
+    match = re.search(r"\b(that|which|who|whose)\s+(.+)$", name)
+    if match is None:
+        return "who had come all this way" if kind == "companion" else "which had been with them all along"
+    pronoun = {"that": "who" if kind == "companion" else "which"}.get(match[1], match[1])
+    return _second_person_to_third(f"{pronoun} {match[2]}", pronouns)
+
+
+PRONOUNS = {
+    "they": {"they": "they", "them": "them", "their": "their", "they_were": "they were"},
+    "she": {"they": "she", "them": "her", "their": "her", "they_were": "she was"},
+    "he": {"they": "he", "them": "him", "their": "his", "they_were": "he was"},
+}
+
+
+def _plot_words(brief: ChapterBrief) -> dict[str, str]:
+    spine = offline_plot.spine_for(brief)
+    return {
+        **PRONOUNS.get(brief.pronouns, PRONOUNS["they"]),
+        "goal": spine.goal,
+        "goal_cap": capitalise(spine.goal),
+        "reach": spine.reach,
+        "done": spine.done,
+        "climax_obstacle": spine.climax_obstacle,
+    }
 
 
 def _people_for(topic: str) -> str:
@@ -168,25 +217,22 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
     """Everything a template may name, in the shape the library expects."""
     e, w = brief.elements, brief.world
     look = brief.protagonist_look.strip().rstrip(".")
-    twist = {
-        "hint": e.plot_twist.hint,
-        "build": e.plot_twist.build,
-        "reveal": e.plot_twist.reveal,
-        "resolution": e.plot_twist.resolution,
-    }.get(brief.twist_stage or "", "")
     choice = " ".join((brief.previous_choice or "").split()).rstrip(".!?")
     places = [s for s in _route(brief, "settings", w.settings, e.setting) if s != scene.place]
 
     def later(purpose: str, items: Sequence[str], first: str, now: str) -> str:
         # Another sight/sound/smell for extra colour, never the one the chapter is built on.
-        options = [x for x in _route(brief, purpose, items, first) if x != now] or [now]
+        options = [x for x in _route(brief, purpose, items, first) if x != now and fits_the_hour(brief, x)] or [now]
         return options[(brief.number + 2) % len(options)]
 
     words = {
         "hero": brief.protagonist_name,
         "hero_look": lower_first(look) if re.match(r"(?i)an?\s", look) else look,
         "world": mid_sentence(w.name),
-        "world_about": " ".join(w.description.split()),
+        # Not the home page's description again: what this adventure's visitor might meet.
+        "world_about": f"{capitalise(mid_sentence(w.name))} is the kind of place where you might spot "
+        f"{later('sights', w.sights, e.sight, scene.sight)} "
+        f"and smell {later('smells', w.smells, e.smell, scene.smell)}.",
         "friend": mid_sentence(short_name(e.companion.name)),
         "friend_full": mid_sentence(e.companion.name),
         "friend_role": e.companion.role.strip().rstrip("."),
@@ -208,7 +254,7 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
         "local": mid_sentence(short_name(scene.local.name)),
         **_introduce(brief, scene.local),
         "asker": mid_sentence(short_name(scene.asker.name)),
-        "twist": past_tense(" ".join(twist.split())),
+        "twist": twist_sentence(brief, brief.twist_stage),
         "choice": _choice_phrase(choice),
         "choice_raw": capitalise(choice),
         "topic": brief.topic_name,
@@ -217,7 +263,11 @@ def words_for(brief: ChapterBrief, scene: Scene) -> dict[str, str]:
         "agency_prompt": brief.agency_prompt.strip(),
         **{f"opt{i + 1}": o.name.strip().rstrip(".") for i, o in enumerate(brief.agency_options[:3])},
         **_agency_words(brief),
+        **_plot_words(brief),
+        "obstacle_the": definite(scene.obstacle),
     }
+    for key in ("goal", "goal_cap", "reach", "done"):  # the plot's phrases may name the hero
+        words[key] = words[key].format_map(words)
     if brief.question is not None:
         words |= {"q": brief.question.text.strip(), "q_answer": brief.question.answer.strip()}
     if brief.answered is not None:
@@ -295,10 +345,53 @@ def _introduce(brief: ChapterBrief, local: Character) -> dict[str, str]:
     if local.name in drawn or local.name in earlier or short_name(local.name) in earlier:
         return {
             "local_intro": f"{short}, {local.role.strip().rstrip('.')}",
-            "local_looks": "It was good to see a friendly face again.",
+            "local_looks": _AGAIN[brief.number % len(_AGAIN)].format(
+                short=capitalise(short), hero=brief.protagonist_name
+            ),
         }
-    look = f"{short} {_was(local.name)} {local.look.strip().rstrip('.')}."
+    # The first meeting says how they look, worded with the hero or the place so that two
+    # adventures in the same world rarely read the same sentence.
+    form = _FIRST_LOOK[brief.number % len(_FIRST_LOOK)]
+    look = form.format(
+        short=capitalise(short), was=_was(local.name), look=local.look.strip().rstrip("."), hero=brief.protagonist_name
+    )
     return {"local_intro": f"{name}, {local.role.strip().rstrip('.')}", "local_looks": look}
+
+
+# Meeting someone again, a different line each chapter (and with their name, so two
+# adventures rarely share one).
+_AGAIN = (
+    "{short} waved at {hero} as if they had been expecting company.",
+    "It was good to see {short} again, {hero} thought.",
+    "{short} looked pleased to see {hero} again.",
+    "{short} gave {hero} a cheerful nod of welcome.",
+    "{short} smiled at {hero} like an old friend.",
+    "“Back so soon, {hero}?” said {short}, delighted.",
+    "{short} hurried over to say hello to {hero}.",
+)
+
+
+def twist_sentence(brief: ChapterBrief, stage: str | None) -> str:
+    """The plot twist's sentence for a stage, as the story tells it."""
+    if stage not in ("hint", "build", "reveal", "resolution"):
+        return ""
+    return _one_hero(past_tense(" ".join(getattr(brief.elements.plot_twist, stage).split())), brief)
+
+
+def _one_hero(text: str, brief: ChapterBrief) -> str:
+    """The world files say "the heroes"; this story has one hero and one friend."""
+    pair = f"{brief.protagonist_name} and {mid_sentence(short_name(brief.elements.companion.name))}"
+    text = re.sub(r"\b[Tt]he heroes'", "their", text)
+    return re.sub(r"\b[Tt]he heroes\b", pair, text)
+
+
+_FIRST_LOOK = (
+    "{hero} had never seen anyone quite like {short}, who {was} {look}.",
+    "{hero} saw at once that {short} {was} {look}.",
+    "{hero} took a good look: {short} {was} {look}.",
+    "If you had been there with {hero}, you would have seen that {short} {was} {look}.",
+    "{hero} had never met {short} before. {short} {was} {look}.",
+)
 
 
 def _was(name: str) -> str:

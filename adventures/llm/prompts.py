@@ -113,9 +113,13 @@ def _world(brief: ChapterBrief) -> str:
     return "\n".join(lines)
 
 
+_PRONOUNS = {"they": "they/them", "she": "she/her", "he": "he/him"}
+
+
 def _hero(brief: ChapterBrief) -> str:
     return (
-        f"The hero: {brief.protagonist_name}. Looks like: {brief.protagonist_look}\n"
+        f"The hero: {brief.protagonist_name} (pronouns: {_PRONOUNS.get(brief.pronouns, 'they/them')}). "
+        f"Looks like: {brief.protagonist_look}\n"
         f"The lesson topic of this adventure: {brief.topic_name}."
     )
 

@@ -52,12 +52,12 @@ def _draw_elements(world: StoryWorld, rng: random.Random) -> dict[str, Any]:
         "setting": rng.choice(world.settings),
         "theme": rng.choice(world.themes),
         "moral": rng.choice(world.morals),
-        "plot_twist": rng.choice(world.plot_twists),
+        "plot_twist": (twist := rng.choice(world.plot_twists)),
         "obstacle": rng.choice(world.obstacles),
         "sight": rng.choice(world.sights),
         "sound": rng.choice(world.sounds),
         "smell": rng.choice(world.smells),
-        "companion": rng.choice(world.characters),
+        "companion": rng.choice(library.companions_for(world.characters, twist)),
     }
 
 
@@ -70,6 +70,7 @@ def adventure_start(
     difficulty: str,
     length: int,
     seed: int | None = None,
+    pronouns: str = "they",
 ) -> Adventure:
     """Draw everything that stays fixed for the whole adventure and store it.
 
@@ -80,7 +81,8 @@ def adventure_start(
     rng = random.Random(seed)
     names, looks = library.protagonists()
     category = library.agency_categories()[rng.choice(library.AGENCY_CATEGORIES)]
-    options = rng.sample(category.options, 3)
+    # An option that makes no sense in this world is never offered.
+    options = rng.sample([o for o in category.options if world.slug not in o.not_in], 3)
     adventure = Adventure.objects.create(
         visitor=visitor,
         user=user if user is not None and user.is_authenticated else None,
@@ -93,6 +95,7 @@ def adventure_start(
         elements=_draw_elements(world, rng),
         protagonist_name=rng.choice(names),
         protagonist_look=rng.choice(looks),
+        pronouns=pronouns,
         agency_category=category.key,
         agency_options=[
             {"id": new_choice_id(), "name": option.name, "visual": option.visual, "image": ""} for option in options
