@@ -280,7 +280,7 @@ def check_prose(brief: base.ChapterBrief, text: str) -> None:
     assert not _LOWER_SENTENCE_START.search(own), (where, _LOWER_SENTENCE_START.search(own))
     # The storyteller's own words stay within 250-450; a lesson's question, answers and
     # explanation, quoted exactly from the bank, may take a reflect chapter a little past it.
-    assert 250 <= word_count(text) and word_count(own) <= 450, (where, word_count(text), word_count(own))
+    assert word_count(text) >= 250 and word_count(own) <= 450, (where, word_count(text), word_count(own))
 
 
 def _verbatim(brief: base.ChapterBrief) -> list[str]:
