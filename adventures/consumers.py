@@ -42,6 +42,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     adventure_id: str
     meta: pages.AdventureMeta
     visitor: str | None
+    authorised = False  # True once the adventure is known to be this socket's
     showing: int | None = None  # the chapter number on the player's screen
     group: str | None = None
     poller: asyncio.Task[None] | None = None
@@ -50,12 +51,16 @@ class AdventureConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.adventure_id = str(self.scope["url_route"]["kwargs"]["adventure_id"])
-        await self.accept()
+        # Ownership is settled before the handshake completes, so no frame can arrive
+        # ahead of the answer; a refused socket is accepted only to hear 4403, and
+        # whatever it sends meanwhile is dropped (`authorised` stays False).
         meta = await workers.database(self._load_owned)()
+        await self.accept()
         if meta is None:
             await self.close(code=REFUSED)
             return
         self.meta = meta
+        self.authorised = True
         self.group = writing.group_name(self.adventure_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._show_state()
@@ -220,6 +225,8 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     # --- Messages from the browser ---------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.authorised:
+            return
         try:
             message = protocol.parse(text_data, bytes_data)
         except protocol.BadMessage as error:
