@@ -46,6 +46,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     showing: int | None = None  # the chapter number on the player's screen
     group: str | None = None
     poller: asyncio.Task[None] | None = None
+    ip = "unknown"  # the client address the per-address limits count
 
     # --- Connecting --------------------------------------------------------------
 
@@ -61,6 +62,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
             return
         self.meta = meta
         self.authorised = True
+        self.ip = visitors.socket_client_ip(self.scope)
         self.group = writing.group_name(self.adventure_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._show_state()
@@ -134,11 +136,20 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         if await writing.being_written_elsewhere(self.adventure_id):
             await self.writing_elsewhere(due)
             return
-        if not await limits.achapter_allowed(visitor=self.visitor or self.adventure_id):
-            telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
-            await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"], retry=True)
+        ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
+        if not ticket.allowed:
+            await self._send_limited(ticket, {"action": "resume"})
             return
         await writing.ensure_writing(self.adventure_id, self)
+
+    async def _send_limited(self, ticket: limits.ChapterTicket, again: dict[str, Any]) -> None:
+        """Say how long to wait; for the reading pace, the page asks `again` by itself then."""
+        telemetry.record("rate_limited", adventure_id=self.adventure_id, limit=ticket.refused)
+        pace = ticket.refused == "chapters"
+        status = pages.status(
+            "limited", ticket.message, retry=not pace, again=again if pace else None, after=ticket.retry_after
+        )
+        await self.send(text_data=render("status", status=status, meta=self.meta))
 
     async def _send_status(self, kind: str, message: str = "", *, retry: bool = False) -> None:
         await self.send(text_data=render("status", status=pages.status(kind, message, retry=retry), meta=self.meta))
@@ -235,9 +246,10 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         await getattr(self, f"_handle_{message.action}")(message)
 
     async def _handle_choose(self, message: protocol.Message) -> None:
-        if not await limits.achapter_allowed(visitor=self.visitor or self.adventure_id):
-            telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
-            await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"])
+        ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
+        if not ticket.allowed:
+            again = {"action": "choose", "chapter": message.chapter, "choice": message.choice}
+            await self._send_limited(ticket, again)
             return
         result = await workers.database(services.chapter_record_choice)(
             adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
@@ -245,6 +257,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         if result.recorded:
             await writing.ensure_writing(self.adventure_id, self)
             return
+        await limits.achapter_refund(ticket)  # a double click or a stale choice writes nothing
         await self._send_status("notice", CHOICE_MESSAGES[result.outcome])
 
     async def _handle_resume(self, message: protocol.Message) -> None:

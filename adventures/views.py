@@ -136,9 +136,10 @@ async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
 
     def record() -> tuple[Adventure, bool]:
         adventure = _get_owned(request, adventure_id)
-        if not limits.chapter_allowed(visitor=visitors.visitor_id(request)):
-            telemetry.record("rate_limited", adventure_id=adventure.id, limit="chapters")
-            messages.info(request, limits.FRIENDLY_MESSAGES["chapters"])
+        ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
+        if not ticket.allowed:
+            telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
+            messages.info(request, ticket.message)
             return adventure, False
         try:
             number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
@@ -147,6 +148,7 @@ async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
         if number and choice:
             result = services.chapter_record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
             if not result.recorded:
+                limits.chapter_refund(ticket)
                 messages.info(request, "That choice was already made, so the story carries on from where it is.")
         return adventure, True
 
