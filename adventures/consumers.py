@@ -13,6 +13,7 @@ import contextlib
 import logging
 from typing import Any
 
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -26,6 +27,14 @@ logger = logging.getLogger(__name__)
 
 PLAY = "adventures/play.html"
 REFUSED = 4403
+INTERRUPTED = (
+    "The story is taking a short break because something went wrong on our side. "
+    "Nothing is lost: it will carry on by itself in a moment."
+)
+CHOICE_NOT_SAVED = (
+    "Your choice could not be saved just now, so nothing has changed. "
+    "The story will be back in a moment: then choose again."
+)
 
 CHOICE_MESSAGES = {
     services.ChoiceOutcome.ALREADY_CHOSEN: "Your choice is already on its way: the story carries on from it.",
@@ -38,6 +47,16 @@ def render(partial: str, **context: Any) -> str:
     return render_to_string(f"{PLAY}#{partial}", context).strip()
 
 
+class ChoiceNotRecorded(Exception):
+    """The database or cache failed while a choice was being recorded."""
+
+
+class Interrupted(Exception):
+    """Ends a socket after an outage. Daphne closes a socket whose application raised
+    with code 1011, after which htmx's ws extension reconnects by itself; it does not
+    after a clean close, and daphne lets an application send no other 1xxx code."""
+
+
 class AdventureConsumer(AsyncWebsocketConsumer):
     adventure_id: str
     meta: pages.AdventureMeta
@@ -47,6 +66,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     group: str | None = None
     poller: asyncio.Task[None] | None = None
     ip = "unknown"  # the client address the per-address limits count
+    accepted = False
 
     # --- Connecting --------------------------------------------------------------
 
@@ -57,6 +77,7 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         # whatever it sends meanwhile is dropped (`authorised` stays False).
         meta = await workers.database(self._load_owned)()
         await self.accept()
+        self.accepted = True
         if meta is None:
             await self.close(code=REFUSED)
             return
@@ -79,11 +100,44 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         return pages.AdventureMeta.of(adventure) if adventure is not None else None
 
     async def disconnect(self, code: int) -> None:
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            writing.stop_watching(self.adventure_id, self)
         if self.poller is not None:
             self.poller.cancel()
+        if self.group is not None:
+            writing.stop_watching(self.adventure_id, self)
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception as error:  # the layer is down: its groups went with it
+                logger.warning("could not leave %s: %r", self.group, error)
+
+    # --- When the database, Redis or the channel layer fails -------------------------
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        try:
+            await super().dispatch(message)
+        except StopConsumer:
+            raise
+        except ChoiceNotRecorded as error:
+            await self._interrupted(error.__cause__ or error, CHOICE_NOT_SAVED)
+        except Exception as error:
+            if message.get("type") == "websocket.disconnect":
+                raise
+            await self._interrupted(error, INTERRUPTED)
+
+    async def _interrupted(self, error: BaseException, message: str) -> None:
+        """Say so kindly, then end the socket so that the page reconnects by itself and
+        is shown the state the database holds once it answers again."""
+        logger.warning("socket for %s interrupted: %r", self.adventure_id, error)
+        try:
+            if not self.accepted:
+                await self.accept()
+                self.accepted = True
+            await self.send(text_data=render("status", status=pages.status("error", message), meta=None))
+        except Exception:  # noqa: S110 - the socket itself is gone; ending it below is all that is left
+            pass
+        await asyncio.sleep(settings.STORYWEB_RECONNECT_PAUSE_SECONDS)
+        await self.disconnect(1011)  # daphne sends no disconnect to an application that raised
+        self.group = None
+        raise Interrupted(f"{type(error).__name__}: {error}") from None
 
     # --- Showing the state --------------------------------------------------------
 
@@ -181,9 +235,19 @@ class AdventureConsumer(AsyncWebsocketConsumer):
 
     async def _wait_for_other_writer(self) -> None:
         # The other process's lock lives in the cache, which has no way to notify us.
-        while await writing.being_written_elsewhere(self.adventure_id):  # noqa: ASYNC110
-            await asyncio.sleep(max(0.5, settings.STORYWEB_WRITING_LOCK_SECONDS / 4))
-        await self._show_state()
+        try:
+            while await writing.being_written_elsewhere(self.adventure_id):  # noqa: ASYNC110
+                await asyncio.sleep(max(0.5, settings.STORYWEB_WRITING_LOCK_SECONDS / 4))
+            await self._show_state()
+        except Exception as error:
+            # Not inside a handler, so it cannot end the socket: the page asks again
+            # shortly, and that message meets the outage (or the story) in a handler.
+            logger.warning("waiting for the writer of %s failed: %r", self.adventure_id, error)
+            status = pages.status(
+                "error", INTERRUPTED, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
+            )
+            with contextlib.suppress(Exception):
+                await self.send(text_data=render("status", status=status, meta=self.meta))
 
     async def writing_not_due(self) -> None:
         await self._show_state()
@@ -199,7 +263,14 @@ class AdventureConsumer(AsyncWebsocketConsumer):
 
     async def adventure_chapter_failed(self, event: dict[str, Any]) -> None:
         reason = event.get("reason", "unavailable")
-        await self._send_status("error", writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"]), retry=True)
+        message = writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"])
+        if reason == "interrupted":  # our own fault, not the storyteller's: ask again by ourselves
+            status = pages.status(
+                "error", message, retry=True, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
+            )
+            await self.send(text_data=render("status", status=status, meta=self.meta))
+            return
+        await self._send_status("error", message, retry=True)
 
     async def adventure_chapter_updated(self, event: dict[str, Any]) -> None:
         if event.get("number") != self.showing:
@@ -246,14 +317,20 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         await getattr(self, f"_handle_{message.action}")(message)
 
     async def _handle_choose(self, message: protocol.Message) -> None:
-        ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
-        if not ticket.allowed:
-            again = {"action": "choose", "chapter": message.chapter, "choice": message.choice}
-            await self._send_limited(ticket, again)
-            return
-        result = await workers.database(services.chapter_record_choice)(
-            adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
-        )
+        ticket = limits.ChapterTicket()
+        try:
+            ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
+            if not ticket.allowed:
+                again = {"action": "choose", "chapter": message.chapter, "choice": message.choice}
+                await self._send_limited(ticket, again)
+                return
+            result = await workers.database(services.chapter_record_choice)(
+                adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
+            )
+        except Exception as error:
+            with contextlib.suppress(Exception):
+                await limits.achapter_refund(ticket)
+            raise ChoiceNotRecorded from error
         if result.recorded:
             await writing.ensure_writing(self.adventure_id, self)
             return

@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "adventures.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "storyweb.urls"
@@ -255,6 +256,10 @@ STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
 # how long the whole of one picture (scene, prompt, picture, storing) may take.
 STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=32)
 STORYWEB_IMAGE_DEADLINE = env.float("STORYWEB_IMAGE_DEADLINE", default=90.0)
+# Seconds a socket waits, after telling the player that the database or Redis failed,
+# before it closes so that the page reconnects (a pause, so that an outage does not
+# turn every open page into a reconnect storm).
+STORYWEB_RECONNECT_PAUSE_SECONDS = env.float("STORYWEB_RECONNECT_PAUSE_SECONDS", default=3.0)
 # Seconds a chapter-writing lock lives without a heartbeat (a dead process lets go this fast).
 STORYWEB_WRITING_LOCK_SECONDS = env.int("STORYWEB_WRITING_LOCK_SECONDS", default=20)
 

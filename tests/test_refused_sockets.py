@@ -34,8 +34,8 @@ async def refused_socket(adventure_id, cookie: str | None) -> list[dict]:
     await comm.send_input({"type": "websocket.receive", "text": FEEDBACK})
     await comm.send_input({"type": "websocket.receive", "text": RESUME})
     await comm.send_input({"type": "websocket.receive", "text": json.dumps({"action": "retry"})})
-    got = []
-    while not await comm.receive_nothing(timeout=0.2):
+    got = [await comm.receive_output(timeout=20)]  # the answer to the handshake
+    while not await comm.receive_nothing(timeout=0.3):
         got.append(await comm.receive_output())
     await comm.send_input({"type": "websocket.disconnect", "code": 1000})
     await comm.wait(timeout=5)
