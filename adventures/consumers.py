@@ -19,7 +19,19 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from adventures import extras, limits, pages, protocol, services, storyteller, telemetry, visitors, workers, writing
+from adventures import (
+    extras,
+    limits,
+    pages,
+    protocol,
+    services,
+    socket_bounds,
+    storyteller,
+    telemetry,
+    visitors,
+    workers,
+    writing,
+)
 from adventures.forms import FeedbackForm
 from adventures.models import Adventure, AdventureStatus
 
@@ -31,6 +43,7 @@ INTERRUPTED = (
     "The story is taking a short break because something went wrong on our side. "
     "Nothing is lost: it will carry on by itself in a moment."
 )
+TOO_MANY_TABS = "This adventure is open in lots of windows at once. Close the others, then reload this one."
 CHOICE_NOT_SAVED = (
     "Your choice could not be saved just now, so nothing has changed. "
     "The story will be back in a moment: then choose again."
@@ -67,6 +80,8 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     poller: asyncio.Task[None] | None = None
     ip = "unknown"  # the client address the per-address limits count
     accepted = False
+    admitted: tuple[str, ...] = ()  # the socket_bounds keys this socket counts under
+    pace: socket_bounds.FramePace | None = None
 
     # --- Connecting --------------------------------------------------------------
 
@@ -82,6 +97,17 @@ class AdventureConsumer(AsyncWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         self.meta = meta
+        user = self.scope.get("user")
+        keys = socket_bounds.socket_keys(
+            adventure_id=self.adventure_id,
+            visitor=self.visitor,
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+        )
+        if not socket_bounds.admit(keys):
+            await self._send_status("error", TOO_MANY_TABS)
+            await self.close(code=socket_bounds.TOO_MANY_SOCKETS)
+            return
+        self.admitted, self.pace = keys, socket_bounds.FramePace()
         self.authorised = True
         self.ip = visitors.socket_client_ip(self.scope)
         self.group = writing.group_name(self.adventure_id)
@@ -100,6 +126,10 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         return pages.AdventureMeta.of(adventure) if adventure is not None else None
 
     async def disconnect(self, code: int) -> None:
+        self.authorised = False  # frames still queued are dropped unread
+        if self.admitted:
+            socket_bounds.release(self.admitted)
+            self.admitted = ()
         if self.poller is not None:
             self.poller.cancel()
         if self.group is not None:
@@ -308,6 +338,11 @@ class AdventureConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self.authorised:
+            return
+        if self.pace is not None and not self.pace.allows_one_more():
+            logger.warning("socket for %s closed: flooding", self.adventure_id)
+            await self.close(code=socket_bounds.FLOODING)
+            await self.disconnect(socket_bounds.FLOODING)
             return
         try:
             message = protocol.parse(text_data, bytes_data)

@@ -23,7 +23,7 @@ from adventures.models import Adventure, AdventureStatus
 
 
 def _owned(request: HttpRequest) -> Any:
-    return Adventure.objects.owned_by(visitor=visitors.visitor_id(request), user=request.user)
+    return Adventure.objects.owned_by(visitor=visitors.known_visitor(request), user=request.user)
 
 
 def _get_owned(request: HttpRequest, adventure_id: Any) -> Adventure:
@@ -107,7 +107,7 @@ def _reader_context(request: HttpRequest, adventure_id: Any) -> tuple[dict[str, 
         "story_chapters": [c for c in chapters if c.number != number],
         "feedback": pages.feedback(
             chapter_number=len(chapters),
-            already_given=services.feedback_given(visitor=visitors.visitor_id(request), user=request.user),
+            already_given=services.feedback_given(visitor=visitors.known_visitor(request), user=request.user),
             signed_in=request.user.is_authenticated,
         ),
     }

@@ -22,6 +22,12 @@ def visitor_id(request: HttpRequest) -> str:
     return visitor
 
 
+def known_visitor(request: HttpRequest) -> str | None:
+    """This browser's visitor id if it has one; never creates one (nor a session row):
+    looking at the pages costs nothing, starting an adventure makes a visitor."""
+    return request.session.get(SESSION_KEY)
+
+
 def visitor_of_session(session: Any) -> str | None:
     """The visitor id in a socket's session (never creates one)."""
     return session.get(SESSION_KEY) if session is not None else None

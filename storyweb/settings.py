@@ -103,7 +103,7 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.post
         "min_size": env.int("STORYWEB_DB_POOL_MIN", default=2),
         "max_size": env.int("STORYWEB_DB_POOL_MAX", default=20),
         # Seconds a request waits for a free connection before it fails.
-        "timeout": env.float("STORYWEB_DB_POOL_TIMEOUT", default=10.0),
+        "timeout": env.float("STORYWEB_DB_POOL_TIMEOUT", default=5.0),
     }
     # The pool checks a connection before lending it, so a restarted or failed-over
     # PostgreSQL costs one retry instead of a burst of errors.
@@ -281,5 +281,17 @@ STORYWEB_LLM_CALLS_PER_DAY = env.int("STORYWEB_LLM_CALLS_PER_DAY", default=20000
 # Operations.
 STORYWEB_CLEANUP_DAYS = env.int("STORYWEB_CLEANUP_DAYS", default=30)
 STORYWEB_FEEDBACK_AFTER_CHAPTER = env.int("STORYWEB_FEEDBACK_AFTER_CHAPTER", default=5)
+# Sockets one process keeps open per adventure and per visitor (further ones are
+# refused with close code 4429), and frames one socket may send in any 10 seconds (a
+# socket over it is closed with 4008, and what it queued is dropped unread).
+STORYWEB_SOCKETS_PER_ADVENTURE = env.int("STORYWEB_SOCKETS_PER_ADVENTURE", default=6)
+STORYWEB_SOCKETS_PER_VISITOR = env.int("STORYWEB_SOCKETS_PER_VISITOR", default=12)
+STORYWEB_SOCKET_FRAMES_PER_10S = env.int("STORYWEB_SOCKET_FRAMES_PER_10S", default=40)
+# Request bodies: every form of the game is a few hundred bytes; the admin's content
+# forms a few kilobytes. Bigger bodies are refused (400) before they are parsed. (Daphne
+# reads a whole body before Django sees it: the load balancer's own limit is what keeps
+# a 50 MB body out of a process; see README, Production.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("STORYWEB_MAX_REQUEST_BYTES", default=256 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Maximum size of one client WebSocket message, in bytes.
 STORYWEB_MAX_MESSAGE_BYTES = 4096

@@ -90,6 +90,7 @@ def test_a_dry_run_changes_nothing_and_counts_what_would_go(world_of_adventures)
         "Dry run: nothing is deleted.\n"
         "Unfinished adventures untouched for 30 days: would remove 2 adventures, 5 chapters, "
         "2 character visuals, 7 picture files (1 batch).\n"
+        "Expired sessions: would remove 0 sessions.\n"
     )
     assert (Adventure.objects.count(), Chapter.objects.count(), CharacterVisual.objects.count()) == before
     for _, names in world_of_adventures.values():
@@ -102,6 +103,7 @@ def test_a_run_removes_exactly_the_expired_adventures_with_their_files(world_of_
     assert output == (
         "Unfinished adventures untouched for 30 days: removed 2 adventures, 5 chapters, "
         "2 character visuals, 7 picture files (1 batch).\n"
+        "Expired sessions: removed 0 sessions.\n"
     )
     gone = {"old in progress", "old abandoned"}
     remaining = set(Adventure.objects.values_list("pk", flat=True))
@@ -150,11 +152,11 @@ def test_telemetry_days_removes_old_events_only(world_of_adventures):
         TelemetryEvent.objects.filter(pk=TelemetryEvent.objects.latest("pk").pk).update(
             created_at=timezone.now() - timedelta(days=days)
         )
-    assert run("--telemetry-days", "60", "--dry-run").splitlines()[-1] == (
+    assert run("--telemetry-days", "60", "--dry-run").splitlines()[-2] == (
         "Telemetry older than 60 days: would remove 2 events."
     )
     assert TelemetryEvent.objects.count() == 4
-    assert run("--telemetry-days", "60").splitlines()[-1] == "Telemetry older than 60 days: removed 2 events."
+    assert run("--telemetry-days", "60").splitlines()[-2] == "Telemetry older than 60 days: removed 2 events."
     assert TelemetryEvent.objects.count() == 2
 
 
@@ -214,3 +216,21 @@ def test_an_adventure_played_after_its_batch_was_picked_survives():
 def test_bad_numbers_are_refused(args):
     with pytest.raises(CommandError, match="expected a whole number of at least 1"):
         run(*args)
+
+
+def test_expired_sessions_go_and_live_ones_stay():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    keys = []
+    for age_days in (100, 91, 1):
+        session = SessionStore()
+        session["storyweb_visitor"] = f"v{age_days}"
+        session.save()
+        Session.objects.filter(pk=session.session_key).update(
+            expire_date=timezone.now() + timedelta(days=90 - age_days)
+        )
+        keys.append(session.session_key)
+    assert run("--dry-run").splitlines()[-1] == "Expired sessions: would remove 2 sessions."
+    assert run().splitlines()[-1] == "Expired sessions: removed 2 sessions."
+    assert list(Session.objects.values_list("pk", flat=True)) == [keys[2]]

@@ -12,6 +12,7 @@ from adventures.services.cleanup import (
     CleanupReport,
     adventures_delete,
     adventures_delete_expired,
+    sessions_delete_expired,
     telemetry_delete_older,
 )
 from adventures.services.play import (
@@ -60,5 +61,6 @@ __all__ = [
     "feedback_give",
     "feedback_given",
     "new_choice_id",
+    "sessions_delete_expired",
     "telemetry_delete_older",
 ]

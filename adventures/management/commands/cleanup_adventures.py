@@ -43,7 +43,7 @@ class Command(BaseCommand):
     help = (
         "Remove adventures that were never finished and have not been touched for --days days, "
         "with their chapters, character visuals and picture files; optionally completed adventures "
-        "and old telemetry too."
+        "and old telemetry too; and expired sessions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -110,3 +110,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Telemetry older than {_plural(telemetry_days, 'day')}: {verb} {_plural(events, 'event')}."
             )
+
+        # Sessions of visitors who never came back (Django's clearsessions, counted).
+        sessions = services.sessions_delete_expired(now=now, dry_run=dry_run)
+        self.stdout.write(f"Expired sessions: {verb} {_plural(sessions, 'session')}.")
