@@ -49,6 +49,8 @@ CHAPTERS_PER_VISITOR = Limit("chapters-visitor", 60)
 CHAPTERS_PER_IP = Limit("chapters-ip", 60)
 CHAPTERS_PER_IP_PER_DAY = Limit("chapters-ip-day", 86400)
 LLM_CALLS_PER_DAY = Limit("llm-calls", 86400)
+LOGIN_FAILURES_PER_USERNAME = Limit("login-user", 900)
+LOGIN_FAILURES_PER_IP = Limit("login-ip", 900)
 
 FRIENDLY_MESSAGES = {
     "adventures": "You have started lots of adventures in the last hour. Finish one of them, "
@@ -56,6 +58,7 @@ FRIENDLY_MESSAGES = {
     "chapters": "Whoa, you are reading fast! Take a breath: your story carries on by itself in {seconds} seconds.",
     "chapters-today": "So many chapters have been read from your school or home today that the storyteller "
     "is resting until tomorrow. Your adventure is saved: come back tomorrow to carry on.",
+    "login": "Too many wrong passwords. Please wait a quarter of an hour, then try again.",
     "llm": "The storyteller has told so many stories today that it needs a rest. Please come back tomorrow.",
 }
 
@@ -201,3 +204,21 @@ async def allm_call_allowed() -> bool:
         return True
     telemetry.record("rate_limited", limit="llm")
     return False
+
+
+def login_allowed(*, ip: str, username: str) -> bool:
+    """False once this user name or this address has had too many wrong passwords."""
+    now = time.time()
+    failures = cache.get_many(
+        [LOGIN_FAILURES_PER_USERNAME.key(username, now), LOGIN_FAILURES_PER_IP.key(ip or "unknown", now)]
+    )
+    return (
+        failures.get(LOGIN_FAILURES_PER_USERNAME.key(username, now), 0) < settings.STORYWEB_LOGIN_FAILURES_PER_USERNAME
+        and failures.get(LOGIN_FAILURES_PER_IP.key(ip or "unknown", now), 0) < settings.STORYWEB_LOGIN_FAILURES_PER_IP
+    )
+
+
+def login_failed(*, ip: str, username: str) -> None:
+    now = time.time()
+    _incr(LOGIN_FAILURES_PER_USERNAME.key(username, now), LOGIN_FAILURES_PER_USERNAME.timeout)
+    _incr(LOGIN_FAILURES_PER_IP.key(ip or "unknown", now), LOGIN_FAILURES_PER_IP.timeout)

@@ -276,6 +276,9 @@ STORYWEB_CHAPTERS_PER_IP_PER_DAY = env.int("STORYWEB_CHAPTERS_PER_IP_PER_DAY", d
 # X-Forwarded-For; the client's address is the entry the outermost one added. 0: the
 # header is ignored (anyone can write it) and the connection's own address counts.
 STORYWEB_TRUSTED_PROXIES = env.int("STORYWEB_TRUSTED_PROXIES", default=0)
+# Wrong passwords allowed per user name and per address in a quarter of an hour.
+STORYWEB_LOGIN_FAILURES_PER_USERNAME = env.int("STORYWEB_LOGIN_FAILURES_PER_USERNAME", default=5)
+STORYWEB_LOGIN_FAILURES_PER_IP = env.int("STORYWEB_LOGIN_FAILURES_PER_IP", default=30)
 STORYWEB_LLM_CALLS_PER_DAY = env.int("STORYWEB_LLM_CALLS_PER_DAY", default=20000)
 
 # Operations.
