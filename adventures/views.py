@@ -4,6 +4,8 @@ before the page comes back)."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -231,12 +233,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/")
+
+
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponse:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
-    MEDIA_URL at it instead). Names never change once written, so they cache for a year."""
+    MEDIA_URL at it instead). An adventure's pictures go only to its owner (and to staff,
+    for the admin): 404 for anyone else, as for the adventure's pages. Names never change
+    once written, so the owner's browser keeps them for a year, and no shared cache does."""
+    found = ADVENTURE_FILE.match(name)
+    if found is not None:
+        try:
+            adventure_id = uuid.UUID(found.group(1))
+        except ValueError:
+            raise Http404("No such picture.") from None
+        if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
+            raise Http404("No such picture.")
     response = serve(request, name, document_root=settings.MEDIA_ROOT)
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
     if name.endswith(".svg"):
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return response
