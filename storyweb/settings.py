@@ -271,7 +271,7 @@ STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = env.int("STORYWEB_CHAPTERS_PER_VISITO
 # One address (a school's, behind which a class of 30 plays): a chapter every 20 s per
 # child at once, and a day's share of the model budget (README: "What it costs").
 STORYWEB_CHAPTERS_PER_IP_PER_MINUTE = env.int("STORYWEB_CHAPTERS_PER_IP_PER_MINUTE", default=90)
-STORYWEB_CHAPTERS_PER_IP_PER_DAY = env.int("STORYWEB_CHAPTERS_PER_IP_PER_DAY", default=600)
+STORYWEB_CHAPTERS_PER_IP_PER_DAY = env.int("STORYWEB_CHAPTERS_PER_IP_PER_DAY", default=450)
 # How many load balancers of ours stand in front of daphne, each appending to
 # X-Forwarded-For; the client's address is the entry the outermost one added. 0: the
 # header is ignored (anyone can write it) and the connection's own address counts.
