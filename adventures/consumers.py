@@ -13,7 +13,6 @@ import contextlib
 import logging
 from typing import Any
 
-from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -32,6 +31,7 @@ from adventures import (
     workers,
     writing,
 )
+from adventures.consumer_faults import INTERRUPTED, ChoiceNotRecorded, Interruptible
 from adventures.forms import FeedbackForm
 from adventures.models import Adventure, AdventureStatus
 
@@ -39,15 +39,7 @@ logger = logging.getLogger(__name__)
 
 PLAY = "adventures/play.html"
 REFUSED = 4403
-INTERRUPTED = (
-    "The story is taking a short break because something went wrong on our side. "
-    "Nothing is lost: it will carry on by itself in a moment."
-)
 TOO_MANY_TABS = "This adventure is open in lots of windows at once. Close the others, then reload this one."
-CHOICE_NOT_SAVED = (
-    "Your choice could not be saved just now, so nothing has changed. "
-    "The story will be back in a moment: then choose again."
-)
 
 CHOICE_MESSAGES = {
     services.ChoiceOutcome.ALREADY_CHOSEN: "Your choice is already on its way: the story carries on from it.",
@@ -60,17 +52,7 @@ def render(partial: str, **context: Any) -> str:
     return render_to_string(f"{PLAY}#{partial}", context).strip()
 
 
-class ChoiceNotRecorded(Exception):
-    """The database or cache failed while a choice was being recorded."""
-
-
-class Interrupted(Exception):
-    """Ends a socket after an outage. Daphne closes a socket whose application raised
-    with code 1011, after which htmx's ws extension reconnects by itself; it does not
-    after a clean close, and daphne lets an application send no other 1xxx code."""
-
-
-class AdventureConsumer(AsyncWebsocketConsumer):
+class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
     adventure_id: str
     meta: pages.AdventureMeta
     visitor: str | None
@@ -138,36 +120,6 @@ class AdventureConsumer(AsyncWebsocketConsumer):
                 await self.channel_layer.group_discard(self.group, self.channel_name)
             except Exception as error:  # the layer is down: its groups went with it
                 logger.warning("could not leave %s: %r", self.group, error)
-
-    # --- When the database, Redis or the channel layer fails -------------------------
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        try:
-            await super().dispatch(message)
-        except StopConsumer:
-            raise
-        except ChoiceNotRecorded as error:
-            await self._interrupted(error.__cause__ or error, CHOICE_NOT_SAVED)
-        except Exception as error:
-            if message.get("type") == "websocket.disconnect":
-                raise
-            await self._interrupted(error, INTERRUPTED)
-
-    async def _interrupted(self, error: BaseException, message: str) -> None:
-        """Say so kindly, then end the socket so that the page reconnects by itself and
-        is shown the state the database holds once it answers again."""
-        logger.warning("socket for %s interrupted: %r", self.adventure_id, error)
-        try:
-            if not self.accepted:
-                await self.accept()
-                self.accepted = True
-            await self.send(text_data=render("status", status=pages.status("error", message), meta=None))
-        except Exception:  # noqa: S110 - the socket itself is gone; ending it below is all that is left
-            pass
-        await asyncio.sleep(settings.STORYWEB_RECONNECT_PAUSE_SECONDS)
-        await self.disconnect(1011)  # daphne sends no disconnect to an application that raised
-        self.group = None
-        raise Interrupted(f"{type(error).__name__}: {error}") from None
 
     # --- Showing the state --------------------------------------------------------
 

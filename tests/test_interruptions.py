@@ -10,7 +10,8 @@ from channels.layers import get_channel_layer
 from django.db import OperationalError
 from django.template.loader import render_to_string
 
-from adventures import background, consumers, services, telemetry, writing
+from adventures import background, consumer_faults, services, telemetry, writing
+from adventures.consumers import AdventureConsumer
 from adventures.models import Chapter
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
@@ -80,9 +81,9 @@ async def test_a_choice_that_cannot_be_recorded_says_so_and_ends_the_socket(game
     said = await player.receive()
     assert said == (
         '<div id="status" class="status status--error" role="status" aria-live="polite">\n    '
-        f'<p class="status-message">{consumers.CHOICE_NOT_SAVED}</p>\n    \n    \n  </div>'
+        f'<p class="status-message">{consumer_faults.CHOICE_NOT_SAVED}</p>\n    \n    \n  </div>'
     )
-    with pytest.raises(consumers.Interrupted, match="OperationalError: connection refused"):
+    with pytest.raises(consumer_faults.Interrupted, match="OperationalError: connection refused"):
         await player.comm.receive_output(timeout=5)
     assert writing.being_written_here(adventure.id) is False
     assert (
@@ -93,12 +94,12 @@ async def test_a_choice_that_cannot_be_recorded_says_so_and_ends_the_socket(game
 
 async def test_a_database_down_at_connect_says_so_and_ends_the_socket(game, monkeypatch):
     session_key, adventure = game
-    monkeypatch.setattr(consumers.AdventureConsumer, "_load_owned", broken)
+    monkeypatch.setattr(AdventureConsumer, "_load_owned", broken)
     player = Player(adventure.id, session_key)
     await player.connect()
     said = await player.receive()
-    assert consumers.INTERRUPTED in said and said.startswith('<div id="status" class="status status--error"')
-    with pytest.raises(consumers.Interrupted):
+    assert consumer_faults.INTERRUPTED in said and said.startswith('<div id="status" class="status status--error"')
+    with pytest.raises(consumer_faults.Interrupted):
         await player.comm.receive_output(timeout=5)
 
 
