@@ -92,11 +92,20 @@ def test_every_answer_carries_the_security_headers(production_server):
         assert (headers["X-Frame-Options"], headers["X-Content-Type-Options"]) == ("DENY", "nosniff"), path
         assert headers["Referrer-Policy"] == "same-origin", path
         assert "<script>" not in response.text and " style=" not in response.text, path
-    first_visit = Browser(server.url, behind_tls=True).get("/")
+    newcomer = Browser(server.url, behind_tls=True)
+    first_visit = newcomer.get("/")
     cookies = {c.split("=", 1)[0]: c for c in first_visit.headers.get_all("Set-Cookie")}
+    assert "sessionid" not in cookies  # looking costs no session row
+    assert "; secure" in cookies["csrftoken"].lower()
+    started = newcomer.post(
+        "/adventures/",
+        {"world": "pearlwater-deep", "topic": "ocean-life", "difficulty": "standard", "length": "6"},
+        **{"X-Forwarded-For": "192.0.2.77"},  # an address of its own: the others' limit is 2 an hour
+    )
+    assert started.status == 302
+    cookies = {c.split("=", 1)[0]: c for c in started.headers.get_all("Set-Cookie")}
     session_cookie = cookies["sessionid"].lower()
     assert "; secure" in session_cookie and "; httponly" in session_cookie and "samesite=lax" in session_cookie
-    assert "; secure" in cookies["csrftoken"].lower()
 
 
 def test_static_files_come_from_collectstatic_with_hashed_names(production_server):
