@@ -19,9 +19,16 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pye
 
 help:
 	@echo "make run         set up and start the game (offline storyteller, SQLite) on http://$(HOST):$(PORT)"
+	@echo "                 (another address or port: make run HOST=0.0.0.0 PORT=8001)"
 	@echo "make test        set up and run the whole test suite (browser tests included)"
+	@echo "make test-fast   the suite without the browser tests"
+	@echo "make setup       create .venv, install the pinned requirements, migrate, load the content"
 	@echo "make lint        ruff check and format check"
-	@echo "make bench       the performance benchmark (DESIGN section 10)"
+	@echo "make format      let ruff fix and format the code"
+	@echo "make chromium    install Debian's chromium for the browser tests, when it is missing"
+	@echo "make bench       the performance benchmark (README: Performance)"
+	@echo "make bench-smoke the benchmark's quick check: 3 players, one short adventure"
+	@echo "make clean       remove .venv, caches, collected static files and test output"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	@if [ -z "$(PYTHON)" ]; then \

@@ -203,6 +203,15 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
     async def writing_piece(self, number: int, text: str) -> None:
         await self.send(text_data=f'<div id="chapter-text" hx-swap-oob="beforeend">{escape(text)}</div>')
 
+    async def writing_rewound(self, number: int) -> None:
+        """The draft on screen was withdrawn: show the chapter empty again; the new
+        draft streams into it."""
+        self.showing = number
+        await self.send(
+            text_data=render("chapter", chapter=pages.writing_view(self.meta, number), meta=self.meta)
+            + render("status", status=pages.status("rewriting"), meta=self.meta)
+        )
+
     async def writing_elsewhere(self, due: int | None = None) -> None:
         """Another process holds the pen: say so, and take over if it lets go."""
         if due is not None:

@@ -82,6 +82,8 @@ def _question_values(data: dict[str, Any]) -> dict[str, Any]:
         "wrong_answer_1": tidy(data["wrong"][0]),
         "wrong_answer_2": tidy(data["wrong"][1]),
         "explanation": tidy(data["explanation"]),
+        "misconception": tidy(data["misconception"]),
+        "hook": tidy(data["hook"]),
     }
 
 

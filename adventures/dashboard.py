@@ -28,7 +28,6 @@ from adventures.models import Adventure, Chapter, Difficulty, Feedback, Feedback
 PERIOD_DAYS = (7, 30, 90)
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-FUNNEL_CHAPTERS = max(plan_rules.LENGTHS)
 
 
 # --- The period ------------------------------------------------------------------------
@@ -141,26 +140,51 @@ class FunnelStep:
 
 @dataclass(frozen=True)
 class Funnel:
+    """One adventure length: a 6-chapter adventure can never reach chapter 7, so each
+    length has its own funnel."""
+
+    length: int
+    label: str  # what players see on the start page: "Short", "Classic", "Long"
     started: int
     steps: list[FunnelStep]
 
 
-def chapter_funnel(period: Period) -> Funnel:
-    """Of the adventures started in the period, how many have a chapter 1, 2, ... 14
-    (chapter n exists once the player has reached it)."""
-    started = Adventure.objects.filter(period.range_q("created_at")).count()
-    reached = dict(
-        Chapter.objects.filter(period.range_q("adventure__created_at"))
-        .values("number")
+def chapter_funnels(period: Period) -> list[Funnel]:
+    """Of the adventures of each length started in the period, how many have a chapter
+    1, 2, ... up to their length (chapter n exists once the player has reached it).
+    Lengths nobody started are left out."""
+    started = dict(
+        Adventure.objects.filter(period.range_q("created_at"))
+        .values("length")
         .annotate(n=Count("pk"))
         .order_by()
-        .values_list("number", "n")
+        .values_list("length", "n")
     )
-    steps = [
-        FunnelStep(number=n, adventures=reached.get(n, 0), of_started=Ratio(reached.get(n, 0), started))
-        for n in range(1, FUNNEL_CHAPTERS + 1)
+    reached = {
+        (length, number): n
+        for length, number, n in Chapter.objects.filter(period.range_q("adventure__created_at"))
+        .values("adventure__length", "number")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("adventure__length", "number", "n")
+    }
+    return [
+        Funnel(
+            length=length,
+            label=plan_rules.LENGTH_NAMES[length],
+            started=started[length],
+            steps=[
+                FunnelStep(
+                    number=n,
+                    adventures=reached.get((length, n), 0),
+                    of_started=Ratio(reached.get((length, n), 0), started[length]),
+                )
+                for n in range(1, length + 1)
+            ],
+        )
+        for length in plan_rules.LENGTHS
+        if started.get(length)
     ]
-    return Funnel(started=started, steps=steps)
 
 
 @dataclass(frozen=True)
@@ -284,7 +308,7 @@ def feedback_ratio(period: Period) -> Ratio:
 class Dashboard:
     period: Period
     per_day: list[Day]
-    funnel: Funnel
+    funnels: list[Funnel]
     accuracy: list[Accuracy]
     accuracy_overall: Ratio
     llm: list[LlmTimings]
@@ -306,7 +330,7 @@ def dashboard(period: Period) -> Dashboard:
     return Dashboard(
         period=period,
         per_day=adventures_per_day(period),
-        funnel=chapter_funnel(period),
+        funnels=chapter_funnels(period),
         accuracy=accuracy,
         accuracy_overall=Ratio(sum(a.answers.part for a in accuracy), sum(a.answers.whole for a in accuracy)),
         llm=llm_timings(period),

@@ -24,6 +24,9 @@ AGENCY_CATEGORIES = ("magical_item", "companion", "role", "ability")
 DIFFICULTIES = ("standard", "challenging")
 MIN_ELEMENTS = 5
 MIN_QUESTIONS_PER_DIFFICULTY = 15
+# The misconception note and the hook are one line each: the recap shows them under the
+# question and the chapter prompt quotes the note, so a paragraph would crowd both.
+MAX_NOTE_CHARS = 200
 
 
 class ContentError(ValueError):
@@ -116,8 +119,11 @@ def check_topic(data: Any, *, filename: str) -> dict[str, Any]:
         seen_ids.add(qid)
         _require(q.get("difficulty") in DIFFICULTIES, f"{where}: {qid} has an unknown difficulty")
         per_difficulty[q["difficulty"]] += 1
-        for key in ("question", "answer", "explanation"):
+        for key in ("question", "answer", "explanation", "misconception", "hook"):
             _require(_is_text(q.get(key)), f"{where}: {qid} has no {key}")
+        for key in ("misconception", "hook"):
+            length = len(" ".join(q[key].split()))
+            _require(length <= MAX_NOTE_CHARS, f"{where}: {qid} {key} is {length} characters, at most {MAX_NOTE_CHARS}")
         wrong = q.get("wrong")
         _require(
             isinstance(wrong, list) and len(wrong) == 2 and all(_is_text(w) for w in wrong),

@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from adventures import plan as plan_rules
 
@@ -121,6 +122,11 @@ class Question(models.Model):
     wrong_answer_1 = models.CharField(max_length=200)
     wrong_answer_2 = models.CharField(max_length=200)
     explanation = models.TextField(help_text="One or two sentences on why the answer is right.")
+    misconception = models.TextField(
+        blank=True,
+        help_text="One line on the most tempting wrong answer: why a child might pick it and why it is not right.",
+    )
+    hook = models.TextField(blank=True, help_text="One line linking the fact to everyday life.")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -178,6 +184,20 @@ class AdventureQuerySet(models.QuerySet):
 
     def with_content(self) -> AdventureQuerySet:
         return self.select_related("world", "topic")
+
+    def with_progress(self) -> AdventureQuerySet:
+        """Each with `chapters_written` (the highest chapter number, 0 for none) and
+        `latest_picture` (the stored picture of the newest chapter that has one, or "")."""
+        pictures = (
+            Chapter.objects.filter(adventure=OuterRef("pk"), image_status=ImageStatus.READY)
+            .exclude(image="")
+            .order_by("-number")
+            .values("image")[:1]
+        )
+        return self.annotate(
+            chapters_written=Coalesce(Max("chapters__number"), 0),
+            latest_picture=Coalesce(Subquery(pictures), Value(""), output_field=models.CharField()),
+        )
 
 
 class Adventure(models.Model):

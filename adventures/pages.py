@@ -2,14 +2,15 @@
 
 Pages and the consumer build their template context here, so that a reload shows
 exactly what the stream showed. Nothing here queries the database lazily: callers
-pass rows they loaded (the consumer renders on the event loop).
+pass rows they loaded, and call `chapter_view` (which counts the answers for the
+ending) on a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -21,10 +22,11 @@ from adventures.models import Adventure, Chapter, ChapterKind, ImageStatus
 # breaks (a child went to dinner) and do not count.
 READING_CAP = timedelta(minutes=10)
 
+# A finished adventure has no status line: the ending card under the last chapter says it.
 STATUS_MESSAGES = {
     "writing": "The storyteller is writing…",
+    "rewriting": "The storyteller is rewriting this part to make it just right…",
     "elsewhere": "Still writing your next chapter… it will appear here in a moment.",
-    "finished": "The end! Your adventure is complete.",
 }
 
 
@@ -63,6 +65,18 @@ class AdventureMeta:
         return reverse("adventures:feedback", args=[self.id])
 
 
+@dataclass(frozen=True)
+class Ending:
+    """What the card under the last chapter celebrates."""
+
+    hero: str
+    world: str
+    chapters: int
+    questions: int
+    right: int
+    chosen: str
+
+
 @dataclass
 class ChapterView:
     meta: AdventureMeta
@@ -78,6 +92,7 @@ class ChapterView:
     image_width: int | None = None
     image_height: int | None = None
     image_status: str = ImageStatus.PENDING
+    ending: Ending | None = None
 
     @property
     def phase_label(self) -> str:
@@ -130,6 +145,40 @@ def chapter_view(meta: AdventureMeta, adventure: Adventure, chapter: Chapter) ->
         image_width=chapter.image_width,
         image_height=chapter.image_height,
         image_status=chapter.image_status,
+        ending=_ending(meta, adventure, chapter) if chapter.kind == ChapterKind.CONCLUSION else None,
+    )
+
+
+def _ending(meta: AdventureMeta, adventure: Adventure, chapter: Chapter) -> Ending:
+    lessons = adventure.chapters.filter(kind=ChapterKind.LESSON)
+    agency = adventure.agency or {}
+    return Ending(
+        hero=adventure.protagonist_name,
+        world=meta.world_name,
+        chapters=chapter.number,
+        questions=lessons.count(),
+        right=lessons.filter(is_correct=True).count(),
+        chosen=agency.get("name", ""),
+    )
+
+
+@dataclass(frozen=True)
+class AdventureCard:
+    """One adventure on My adventures: the picture of its newest chapter (or of its
+    world), and where the player is."""
+
+    adventure: Adventure
+    picture_url: str
+    chapter: int
+
+
+def adventure_card(adventure: Adventure) -> AdventureCard:
+    """`adventure` comes from `Adventure.objects.with_progress()`."""
+    picture = getattr(adventure, "latest_picture", "")
+    return AdventureCard(
+        adventure=adventure,
+        picture_url=_media_url(picture) or reverse("adventures:world_picture", args=[adventure.world.slug]),
+        chapter=max(1, getattr(adventure, "chapters_written", 0)),
     )
 
 
@@ -174,16 +223,17 @@ def progress(meta: AdventureMeta, number: int, *, finished: bool = False) -> dic
 # --- Recap ---------------------------------------------------------------------------
 
 
-def time_spent(adventure: Adventure, chapters: list[Chapter]) -> timedelta:
+def time_spent(chapters: list[Chapter], *, recap_opened: datetime | None = None) -> timedelta:
     """Reading time: from each chapter's arrival to the choice made at its end (or the
-    next chapter), each gap capped so breaks do not count."""
+    next chapter), each gap capped so breaks do not count. The last chapter has no
+    choice: it counts until the recap was first opened (`recap_opened`)."""
     total = timedelta()
     for index, chapter in enumerate(chapters):
         end = chapter.chosen_at
         if end is None and index + 1 < len(chapters):
             end = chapters[index + 1].created_at
         if end is None and chapter.kind == ChapterKind.CONCLUSION:
-            end = chapter.created_at + timedelta(minutes=2)  # reading the ending
+            end = recap_opened
         if end is not None and end > chapter.created_at:
             total += min(end - chapter.created_at, READING_CAP)
     return total
@@ -206,6 +256,9 @@ def question_reviews(chapters: list[Chapter]) -> list[dict[str, Any]]:
                 "right_answer": (correct["text"] if correct else chapter.question.answer) if chosen else "",
                 "is_correct": bool(chapter.is_correct),
                 "explanation": chapter.question.explanation,
+                # The note on the tempting mistake only helps someone who made one.
+                "misconception": chapter.question.misconception if chosen and not chapter.is_correct else "",
+                "hook": chapter.question.hook,
             }
         )
     return reviews

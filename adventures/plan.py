@@ -29,7 +29,8 @@ PHASE_LABELS = {
     RETURN: "Homecoming",
 }
 
-LENGTH_LABELS = {6: "Short (6 chapters)", 10: "Classic (10 chapters)", 14: "Long (14 chapters)"}
+LENGTH_NAMES = {6: "Short", 10: "Classic", 14: "Long"}
+LENGTH_LABELS = {length: f"{name} ({length} chapters)" for length, name in LENGTH_NAMES.items()}
 LENGTHS = tuple(LENGTH_LABELS)
 DEFAULT_LENGTH = 10
 # Three lessons in ten chapters, kept in proportion for fourteen (4.2 -> 4). Six would

@@ -59,6 +59,8 @@ def _question_brief(question: Question) -> base.Question:
         answer=question.answer,
         wrong=(question.wrong_answer_1, question.wrong_answer_2),
         explanation=question.explanation,
+        misconception=question.misconception,
+        hook=question.hook,
     )
 
 

@@ -32,6 +32,7 @@ EVENT_NAMES = (
     "llm_call",
     "image_generated",
     "rate_limited",
+    "chapter_rewound",
     "feedback_given",
     "error",
 )

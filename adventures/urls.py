@@ -18,5 +18,6 @@ urlpatterns = [
     path("adventures/<uuid:adventure_id>/feedback/", views.feedback, name="feedback"),
     path("preferences/text-size/", views.text_size, name="text_size"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("worlds/<slug:slug>/picture.svg", views.world_picture, name="world_picture"),
 ]

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
@@ -21,7 +24,7 @@ from django.views.static import serve
 from adventures import extras, limits, pages, services, storyteller, telemetry, visitors, writing
 from adventures.context_processors import TEXT_SIZES
 from adventures.forms import AdventureStartForm, FeedbackForm
-from adventures.models import Adventure, AdventureStatus
+from adventures.models import Adventure, AdventureStatus, TelemetryEvent
 
 
 def _owned(request: HttpRequest) -> Any:
@@ -56,8 +59,8 @@ def adventures(request: HttpRequest) -> HttpResponse:
     """GET: the visitor's adventures. POST: start a new one."""
     if request.method == "POST":
         return _start(request)
-    owned = list(_owned(request).with_content().exclude(status=AdventureStatus.ABANDONED))
-    return render(request, "adventures/my_adventures.html", {"adventures": owned})
+    owned = _owned(request).with_content().with_progress().exclude(status=AdventureStatus.ABANDONED)
+    return render(request, "adventures/my_adventures.html", {"adventures": [pages.adventure_card(a) for a in owned]})
 
 
 def _start(request: HttpRequest) -> HttpResponse:
@@ -171,7 +174,7 @@ async def recap(request: HttpRequest, adventure_id: Any) -> HttpResponse:
             "chapters": chapters,
             "reviews": reviews,
             "right": sum(r["is_correct"] for r in reviews),
-            "time_spent": pages.time_spent(adventure, chapters).total_seconds(),
+            "time_spent": pages.time_spent(chapters, recap_opened=_recap_first_opened(adventure)).total_seconds(),
         }
         telemetry.record("recap_viewed", adventure_id=adventure.id)
         return render(request, "adventures/recap.html", context), adventure, chapters
@@ -179,6 +182,19 @@ async def recap(request: HttpRequest, adventure_id: Any) -> HttpResponse:
     response, adventure, chapters = await sync_to_async(build)()
     await extras.request_missing(adventure.id, chapters, [])
     return response
+
+
+def _recap_first_opened(adventure: Adventure) -> datetime:
+    """When the player first opened the recap of the finished adventure: the end of
+    reading its last chapter. Now, if this is the first time."""
+    first = (
+        TelemetryEvent.objects.filter(name="recap_viewed", adventure_id=adventure.id)
+        .filter(created_at__gte=adventure.completed_at or timezone.now())
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return first or timezone.now()
 
 
 @require_POST
@@ -225,6 +241,13 @@ def world_picture(request: HttpRequest, slug: str) -> HttpResponse:
     response["Cache-Control"] = "public, max-age=86400"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return response
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): the game's
+    icon. (Looked up per request: the hashed name exists only after collectstatic.)"""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @require_GET

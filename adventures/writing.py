@@ -22,7 +22,7 @@ from django.conf import settings
 from adventures import background, extras, services, storyteller, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
-from adventures.llm.base import ChapterDone, LimitReached, ProviderError, StoryLost, TextPiece
+from adventures.llm.base import ChapterDone, LimitReached, ProviderError, Rewind, StoryLost, TextPiece
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,8 @@ class Watcher(Protocol):
     async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None: ...
 
     async def writing_piece(self, number: int, text: str) -> None: ...
+
+    async def writing_rewound(self, number: int) -> None: ...
 
     async def writing_elsewhere(self) -> None: ...
 
@@ -143,6 +145,17 @@ class ChapterWriter:
                         extras.start_agency_pictures(job.brief)
                     self.pieces.append(event.text)
                     await self._each("writing_piece", job.number, event.text)
+                elif isinstance(event, Rewind):
+                    # The draft so far is withdrawn: no watcher, nor a reconnect, may keep it.
+                    self.pieces.clear()
+                    telemetry.record(
+                        "chapter_rewound",
+                        adventure_id=self.adventure_id,
+                        chapter_number=job.number,
+                        chapter_kind=job.brief.kind,
+                        reason=event.reason,
+                    )
+                    await self._each("writing_rewound", job.number)
                 elif isinstance(event, ChapterDone):
                     done = event
             if done is None:
@@ -226,6 +239,9 @@ class _NobodyWatching:
         pass
 
     async def writing_piece(self, number: int, text: str) -> None:
+        pass
+
+    async def writing_rewound(self, number: int) -> None:
         pass
 
     async def writing_elsewhere(self) -> None:

@@ -4,6 +4,8 @@ user, on any device, and to nobody else."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -95,10 +97,50 @@ def test_a_bad_signup_explains_and_makes_nothing():
     client, (adventure,) = guest_with_adventures()
     response = client.post("/accounts/signup/", {"username": "river", "password1": PASSWORD, "password2": "other"})
     assert response.status_code == 400
-    assert '<p class="field-error">The two password fields didn’t match.</p>' in response.content.decode()
+    html = response.content.decode()
+    # The error and the help are where the field's aria-describedby says they are.
+    assert (
+        '<input type="password" name="password2" autocomplete="new-password" required aria-invalid="true" '
+        'aria-describedby="id_password2_helptext id_password2_error" id="id_password2">'
+    ) in html
+    assert (
+        '<div class="field-error" id="id_password2_error"><p>The two password fields didn’t match.</p></div>'
+    ) in html
+    assert '<p class="help" id="id_password2_helptext">Type the same password again, to be sure.</p>' in html
     assert not get_user_model().objects.exists()
     adventure.refresh_from_db()
     assert adventure.user is None
+
+
+def test_the_signup_help_is_for_children_and_screen_readers_find_it(client):
+    html = client.get("/accounts/signup/").content.decode()
+    described = dict(re.findall(r'name="(\w+)"[^>]*aria-describedby="([^"]+)"', html))
+    assert described == {
+        "username": "id_username_helptext",
+        "password1": "id_password1_helptext",
+        "password2": "id_password2_helptext",
+    }
+    assert (
+        '<p class="help" id="id_username_helptext">Make one up, like a nickname, not your real name. '
+        "Letters, numbers and @ . + - _ only.</p>"
+    ) in html
+    assert (
+        '<p class="help" id="id_password1_helptext">At least 8 characters, not only numbers, not a very common '
+        "password and not like your username. Ask a grown-up to help you choose it and keep it safe.</p>"
+    ) in html
+    assert '<label for="id_password2">Password again</label>' in html
+    assert "<ul>" not in html  # Django's list of rules for adults is gone
+
+
+def test_a_taken_username_is_said_plainly(django_user_model):
+    django_user_model.objects.create_user("Maple", password=PASSWORD)
+    response = Client().post("/accounts/signup/", {"username": "maple", "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 400
+    assert (
+        '<div class="field-error" id="id_username_error"><p>Someone already has that username. '
+        "Please try another one.</p></div>"
+    ) in response.content.decode()
+    assert django_user_model.objects.count() == 1
 
 
 def test_signup_when_logged_in_goes_to_my_adventures(django_user_model):
@@ -158,7 +200,10 @@ def test_a_wrong_password_explains_and_moves_nothing(django_user_model):
     client, (adventure,) = guest_with_adventures()
     response = client.post("/accounts/login/", {"username": "maple", "password": "not-it"})
     assert response.status_code == 200
-    assert "Please enter a correct username and password." in response.content.decode()
+    assert (
+        '<div class="form-errors" role="alert"><p>That username and password do not match. '
+        "Check them and try again (capital letters count).</p></div>"
+    ) in response.content.decode()
     assert "_auth_user_id" not in client.session
     adventure.refresh_from_db()
     assert adventure.user is None

@@ -215,6 +215,18 @@ def test_a_new_question_is_saved_with_a_key(admin_client):
     assert response.status_code == 302
     question = Question.objects.get(text="How many legs has a spider?")
     assert question.key.startswith("admin-")
+    assert (question.misconception, question.hook) == ("", "")  # optional in the admin
+
+
+def test_staff_write_a_question_s_misconception_note_and_hook(admin_client):
+    note = "Six is tempting because insects have six legs, but spiders are not insects."
+    hook = "Count the legs of the next spider you see in the garden."
+    response = admin_client.post("/admin/adventures/question/add/", question_data(misconception=note, hook=hook))
+    assert response.status_code == 302
+    question = Question.objects.get(text="How many legs has a spider?")
+    assert (question.misconception, question.hook) == (note, hook)
+    html = admin_client.get(f"/admin/adventures/question/{question.pk}/change/").content.decode()
+    assert f">\n{note}</textarea>" in html and f">\n{hook}</textarea>" in html
 
 
 @pytest.mark.parametrize(

@@ -168,19 +168,20 @@ def test_adventures_started_and_completed_per_day(seeded):
     ]
 
 
-def test_chapter_funnel_counts_the_periods_adventures_reaching_each_chapter(seeded):
-    funnel = dashboard.chapter_funnel(PERIOD)
-    assert funnel.started == 3
-    assert [(step.number, step.adventures) for step in funnel.steps] == [
-        (1, 3),
-        (2, 2),
-        (3, 2),
-        (4, 2),
-        (5, 2),
-        (6, 1),
-        *((n, 0) for n in range(7, 15)),
+def test_chapter_funnels_count_each_lengths_adventures_reaching_each_chapter(seeded):
+    short, classic = dashboard.chapter_funnels(PERIOD)  # nobody started a long one: no funnel
+    assert (short.length, short.label, short.started) == (6, "Short", 1)
+    assert [(step.number, step.adventures) for step in short.steps] == [(n, 1) for n in range(1, 7)]
+    assert (classic.length, classic.label, classic.started) == (10, "Classic", 2)
+    assert [(step.number, step.adventures) for step in classic.steps] == [
+        (1, 2),
+        (2, 1),
+        (3, 1),
+        (4, 1),
+        (5, 1),
+        *((n, 0) for n in range(6, 11)),
     ]
-    assert funnel.steps[1].of_started == Ratio(2, 3)
+    assert classic.steps[1].of_started == Ratio(1, 2)
 
 
 def test_answer_accuracy_per_topic_and_difficulty(seeded):
@@ -230,8 +231,7 @@ def test_the_whole_dashboard_adds_up(seeded):
 def test_an_empty_period_has_zeros_and_no_percentages():
     figures = dashboard.dashboard(Period(start=date(2001, 1, 1), end=date(2001, 1, 2)))
     assert figures.per_day == [Day(date(2001, 1, 1), 0, 0), Day(date(2001, 1, 2), 0, 0)]
-    assert figures.funnel.started == 0
-    assert figures.funnel.steps[0].of_started.percent is None
+    assert figures.funnels == []
     assert (figures.accuracy, figures.llm, figures.rate_limits) == ([], [], {})
     assert figures.pictures.overall == Ratio(0, 0)
     assert figures.feedback.percent is None
@@ -247,7 +247,17 @@ def test_the_page_shows_the_seeded_figures(seeded, admin_client):
     assert '<span class="dash-card-value" data-figure="pictures">60.0%</span>' in html
     assert '<span class="dash-card-value" data-figure="feedback">66.7%</span>' in html
     assert '<tr data-day="2025-03-01"><td>Sat 1 Mar 2025</td><td class="num">2</td><td class="num">1</td></tr>' in html
-    assert '<tr data-funnel="2"><th scope="row">Chapter 2</th><td class="num">2</td><td class="num">66.7%</td>' in html
+    assert (
+        '<table class="dash-table dash-bars" data-funnel-length="10">\n      <caption>Classic (10 chapters)</caption>'
+    ) in html
+    assert 'data-funnel-length="14"' not in html
+    assert (
+        '<tr data-funnel="started"><th scope="row">Started</th><td class="num">2</td><td class="num">100.0%</td>'
+        in html
+    )
+    assert '<tr data-funnel="2"><th scope="row">Chapter 2</th><td class="num">1</td><td class="num">50.0%</td>' in html
+    assert '<tr data-funnel="10"><th scope="row">Chapter 10</th><td class="num">0</td><td class="num">0.0%</td>' in html
+    assert "Chapter 11" not in html and "medium" not in html
     assert (
         '<tr data-llm="chapter"><th scope="row">chapter</th><td class="num">6</td><td class="num">4</td>'
         '<td class="num">200</td><td class="num">400</td><td class="num">2000</td><td class="num">4000</td>'
@@ -255,7 +265,7 @@ def test_the_page_shows_the_seeded_figures(seeded, admin_client):
     ) in html
     assert '<tr data-limit="chapters"><th scope="row">chapters</th><td class="num">3</td>' in html
     # Bars are sized by SVG attributes, never by style attributes (the CSP forbids them).
-    assert 'class="dash-bar-fill" width="66.67"' in html
+    assert 'class="dash-bar-fill" width="50.00"' in html and 'class="dash-bar-fill" width="66.67"' in html
     assert "style=" not in html
     assert "<script>" not in html
 

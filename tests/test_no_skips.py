@@ -44,6 +44,14 @@ def plain_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def empty_config(tmp_path) -> str:
+    """A config file with nothing in it, so the probe runs without the project's
+    settings (pytest 9 refuses os.devnull as a config file: it has no known extension)."""
+    config = tmp_path / "pytest.ini"
+    config.write_text("[pytest]\n")
+    return str(config)
+
+
 def test_a_skip_fails_the_run_only_when_skips_are_forbidden(tmp_path):
     (tmp_path / "test_probe.py").write_text(PROBE)
     args = (
@@ -52,7 +60,7 @@ def test_a_skip_fails_the_run_only_when_skips_are_forbidden(tmp_path):
         "-p",
         "tests.support.no_skips",
         "-c",
-        os.devnull,
+        empty_config(tmp_path),
         "--rootdir",
         str(tmp_path),
         str(tmp_path),
@@ -76,7 +84,7 @@ def test_a_module_level_skip_fails_too(tmp_path):
         "-p",
         "tests.support.no_skips",
         "-c",
-        os.devnull,
+        empty_config(tmp_path),
         "--rootdir",
         str(tmp_path),
         str(tmp_path),

@@ -104,11 +104,15 @@ class QuestionForm(forms.ModelForm):
             "wrong_answer_1",
             "wrong_answer_2",
             "explanation",
+            "misconception",
+            "hook",
             "is_active",
         ]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3, "cols": 60}),
             "explanation": forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            "misconception": forms.Textarea(attrs={"rows": 2, "cols": 60}),
+            "hook": forms.Textarea(attrs={"rows": 2, "cols": 60}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -156,5 +160,5 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["text", "topic", "difficulty", "answer", "is_active"]
     list_filter = ["topic", "difficulty", "is_active"]
     list_select_related = ["topic"]
-    search_fields = ["text", "answer", "key"]
+    search_fields = ["text", "answer", "key", "misconception", "hook"]
     readonly_fields = ["created_at", "updated_at"]

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from adventures import dashboard
 from adventures.admin.display import adventure_link, pretty_json, short
@@ -47,7 +48,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(TelemetryEvent)
 class TelemetryEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "name", "adventure", "chapter_number", "chapter_kind", "duration_ms", "outcome"]
+    # Short columns: the list has to fit beside the admin's menu and the filters at 1280 px.
+    list_display = ["when", "name", "adventure", "chapter", "duration", "outcome"]
+    list_display_links = ["when"]
     list_filter = ["name", "chapter_kind", OutcomeFilter]
     date_hierarchy = "created_at"
     search_fields = ["adventure_id__exact"]
@@ -59,9 +62,21 @@ class TelemetryEventAdmin(ReadOnlyAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # old events go with `cleanup_adventures --telemetry-days`
 
+    @admin.display(description="When", ordering="created_at")
+    def when(self, event: TelemetryEvent) -> str:
+        return date_format(timezone.localtime(event.created_at), "j M H:i:s")
+
     @admin.display(description="Adventure", ordering="adventure_id")
     def adventure(self, event: TelemetryEvent) -> str:
         return adventure_link(event.adventure_id)
+
+    @admin.display(description="Chapter", ordering="chapter_number")
+    def chapter(self, event: TelemetryEvent) -> str:
+        return " ".join(str(part) for part in (event.chapter_number, event.chapter_kind) if part) or "-"
+
+    @admin.display(description="ms", ordering="duration_ms")
+    def duration(self, event: TelemetryEvent) -> str:
+        return "-" if event.duration_ms is None else str(event.duration_ms)
 
     @admin.display(description="Outcome")
     def outcome(self, event: TelemetryEvent) -> str:
@@ -106,7 +121,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     period, problem = dashboard.period_from_query(request.GET, today=today)
     figures = dashboard.dashboard(period)
-    funnel_top = max([figures.funnel.started, *(step.adventures for step in figures.funnel.steps)])
     limits_top = max([0, *figures.rate_limits.values()])
     context = {
         **admin.site.each_context(request),
@@ -118,8 +132,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             (days, f"?days={days}", period == dashboard.last_days(days, today=today)) for days in dashboard.PERIOD_DAYS
         ],
         "day_chart": dashboard.day_chart(figures.per_day),
-        "funnel_started_bar": dashboard.bar_length(figures.funnel.started, funnel_top),
-        "funnel_rows": [(step, dashboard.bar_length(step.adventures, funnel_top)) for step in figures.funnel.steps],
+        "funnels": [
+            (
+                funnel,
+                dashboard.bar_length(funnel.started, funnel.started),
+                [(step, dashboard.bar_length(step.adventures, funnel.started)) for step in funnel.steps],
+            )
+            for funnel in figures.funnels
+        ],
         "accuracy_rows": [(row, dashboard.bar_length(row.answers.percent, 100)) for row in figures.accuracy],
         "limit_rows": [
             (limit, hits, dashboard.bar_length(hits, limits_top)) for limit, hits in figures.rate_limits.items()

@@ -94,6 +94,8 @@ class Question:
     answer: str
     wrong: tuple[str, str]
     explanation: str
+    misconception: str = ""
+    hook: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class ChapterBrief:
     story_so_far: tuple[PastChapter, ...] = ()  # chapters 1 .. number-2, summarised
     last_chapter_text: str = ""  # the full text of chapter number-1
     character_visuals: tuple[tuple[str, str], ...] = ()  # (name, look) known so far
+    # Set when a draft of this chapter was thrown away (a safety stop, a flagged
+    # sentence): what the rewrite must steer clear of, in words for the model.
+    caution: str = ""
 
     @property
     def wants_choices(self) -> bool:
@@ -155,6 +160,15 @@ class TextPiece:
     """A piece of prose to show the player now."""
 
     text: str
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """Forget every piece of this chapter sent so far: the draft was thrown away
+    (unsafe, or cut off) and a new one follows in the same stream. `reason` is for
+    telemetry and logs, never shown."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -190,8 +204,9 @@ class SceneRequest:
 class Provider(Protocol):
     name: str
 
-    def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
-        """Yield TextPiece as prose becomes ready, then exactly one ChapterDone.
+    def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+        """Yield TextPiece as prose becomes ready, then exactly one ChapterDone. A
+        Rewind in between withdraws every TextPiece before it (a new draft follows).
 
         Raises StoryLost if it fails after a TextPiece was yielded, ProviderError if it
         fails before (after its own quiet retries)."""

@@ -157,11 +157,13 @@ def _previous(brief: ChapterBrief) -> str:
     if answered is not None:
         q = answered.question
         verdict = "right" if answered.correct else f"not right (the right answer is {q.answer!r})"
+        # A wrong answer gets the bank's note on that tempting mistake, so the correction meets the child's reasoning.
+        mistake = "" if answered.correct or not q.misconception else f" Weave in this gentle note: {q.misconception}"
         return (
             f"At the end of the last chapter the reader answered the question {q.text!r} with {answered.chosen!r}, "
             f"which was {verdict}. Open this chapter by telling, inside the story (a character can say it), "
-            f"whether {brief.protagonist_name} was right and why: {q.explanation} Be kind and encouraging either "
-            "way, then carry on with the adventure."
+            f"whether {brief.protagonist_name} was right and why: {q.explanation}{mistake} Be kind and encouraging "
+            "either way, then carry on with the adventure."
         )
     if brief.previous_choice:
         return f"At the end of the last chapter the reader chose: {brief.previous_choice!r}. Continue from that choice."

@@ -20,7 +20,10 @@
     if (!title) return;
     title.setAttribute("tabindex", "-1");
     title.focus({ preventScroll: true });
-    if (scroll) title.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth", block: "start" });
+    // Scroll to the chapter's top, so its "Chapter 4 of 10" line shows too (its CSS
+    // scroll margin keeps it clear of the sticky bar).
+    var chapter = document.getElementById("chapter") || title;
+    if (scroll) chapter.scrollIntoView({ behavior: reduceMotion ? "auto" : "smooth", block: "start" });
   }
 
   var titleHadFocus = false;

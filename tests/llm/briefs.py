@@ -16,7 +16,14 @@ def _world(slug: str | None, rng: random.Random) -> dict[str, Any]:
 
 def _question(topic: dict[str, Any], rng: random.Random, difficulty: str = "standard") -> base.Question:
     q = rng.choice([q for q in topic["questions"] if q["difficulty"] == difficulty])
-    return base.Question(text=q["question"], answer=q["answer"], wrong=tuple(q["wrong"]), explanation=q["explanation"])
+    return base.Question(
+        text=q["question"],
+        answer=q["answer"],
+        wrong=tuple(q["wrong"]),
+        explanation=q["explanation"],
+        misconception=" ".join(q["misconception"].split()),
+        hook=" ".join(q["hook"].split()),
+    )
 
 
 def make_brief(

@@ -25,7 +25,7 @@ def keep_the_first_of_each(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("adventures", "0001_initial"),
+        ("adventures", "0002_question_misconception_hook"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
