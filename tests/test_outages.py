@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from tests.consumer_support import choice_ids
 from tests.support.faults import Gate, OwnRedis
 from tests.support.live import Browser, LivePlayer
-from tests.support.servers import Server, prepare, scratch_database, server_env
+from tests.support.servers import Server, prepare, query, scratch_database, server_env
 from tests.test_restart import PIECE, saved_chapters
 
 pytestmark = [pytest.mark.slow]
@@ -41,6 +41,22 @@ class Listener(LivePlayer):
                 message = await self.receive(timeout=timeout)
                 if any(marker in message for marker in markers):
                     return message
+
+
+async def background_done(database_url: str, adventure_id: str, number: int, within: float = 30) -> None:
+    key = adventure_id if database_url.startswith("postgres") else uuid.UUID(adventure_id).hex
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        rows = query(
+            database_url,
+            "SELECT title, image_status FROM adventures_chapter WHERE adventure_id = %s AND number = %s",
+            (key, number),
+        )
+        if rows and rows[0][0] and rows[0][1] == "ready":
+            await asyncio.sleep(1)  # their events on their way to the socket
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"chapter {number}'s title and picture never arrived")
 
 
 async def reconnect(server_url: str, adventure_id: str, browser: Browser, *, within: float = 60) -> LivePlayer:
@@ -217,6 +233,9 @@ async def test_postgresql_gone_mid_chapter(behind_a_gate):
     second_pick = choice_ids(final)[0]
 
     # A choice made while PostgreSQL is away says so, and is offered again afterwards.
+    # (First let chapter 2's title and picture land, so that no background event meets
+    # the outage on this socket before the choice does.)
+    await background_done(database_url, adventure_id, 2)
     gate.cut()
     await player.choose(2, second_pick)
     await player.receive_until(NOT_SAVED, timeout=20)
