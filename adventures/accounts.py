@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
@@ -17,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from adventures import privacy, services
+from adventures import limits, privacy, services, telemetry, visitors
 from adventures.models import Adventure
 from adventures.safety import player_text_validator
 
@@ -53,7 +54,28 @@ class SignupForm(UserCreationForm):
         return username
 
 
-class LoginForm(AuthenticationForm):
+class ThrottledLogin:
+    """Wrong passwords are counted per user name and per address (limits.py); past
+    either limit, logging in is refused for the rest of the window, whatever the
+    password, so guessing gets a handful of tries per quarter of an hour."""
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        ip = visitors.client_ip(self.request) if self.request is not None else "unknown"
+        username = str(self.cleaned_data.get("username") or "").strip().lower()
+        if not limits.login_allowed(ip=ip, username=username):
+            telemetry.record("rate_limited", limit="login")
+            raise ValidationError(limits.FRIENDLY_MESSAGES["login"], code="throttled")
+        try:
+            return super().clean()  # type: ignore[misc]
+        except ValidationError:
+            limits.login_failed(ip=ip, username=username)
+            raise
+
+
+class LoginForm(ThrottledLogin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "That username and password do not match. Check them and try again (capital letters count).",
@@ -117,3 +139,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
             "contact": settings.STORYWEB_PRIVACY_CONTACT,
         },
     )
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    pass

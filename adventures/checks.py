@@ -74,6 +74,15 @@ def production_errors() -> list[checks.CheckMessage]:
                 id="storyweb.E011",
             )
         )
+    if "*" in settings.ALLOWED_HOSTS:
+        # Every Host header would be accepted, and the socket's Origin check (which reads
+        # ALLOWED_HOSTS) would let any web page open a player's socket with their cookie.
+        errors.append(
+            checks.Error(
+                "DJANGO_ALLOWED_HOSTS contains '*': name the site's host names instead (e.g. stories.example.org).",
+                id="storyweb.E018",
+            )
+        )
     if settings.STORYWEB_LLM == "offline" and not settings.STORYWEB_ALLOW_OFFLINE_IN_PRODUCTION:
         errors.append(
             checks.Error(

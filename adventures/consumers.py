@@ -18,7 +18,20 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
-from adventures import extras, limits, pages, protocol, services, storyteller, telemetry, visitors, workers, writing
+from adventures import (
+    extras,
+    limits,
+    pages,
+    protocol,
+    services,
+    socket_bounds,
+    storyteller,
+    telemetry,
+    visitors,
+    workers,
+    writing,
+)
+from adventures.consumer_faults import INTERRUPTED, ChoiceNotRecorded, Interruptible
 from adventures.forms import FeedbackForm
 from adventures.models import Adventure, AdventureStatus
 
@@ -26,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 PLAY = "adventures/play.html"
 REFUSED = 4403
+TOO_MANY_TABS = "This adventure is open in lots of windows at once. Close the others, then reload this one."
 
 CHOICE_MESSAGES = {
     services.ChoiceOutcome.ALREADY_CHOSEN: "Your choice is already on its way: the story carries on from it.",
@@ -38,24 +52,46 @@ def render(partial: str, **context: Any) -> str:
     return render_to_string(f"{PLAY}#{partial}", context).strip()
 
 
-class AdventureConsumer(AsyncWebsocketConsumer):
+class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
     adventure_id: str
     meta: pages.AdventureMeta
     visitor: str | None
+    authorised = False  # True once the adventure is known to be this socket's
     showing: int | None = None  # the chapter number on the player's screen
     group: str | None = None
     poller: asyncio.Task[None] | None = None
+    ip = "unknown"  # the client address the per-address limits count
+    accepted = False
+    admitted: tuple[str, ...] = ()  # the socket_bounds keys this socket counts under
+    pace: socket_bounds.FramePace | None = None
 
     # --- Connecting --------------------------------------------------------------
 
     async def connect(self) -> None:
         self.adventure_id = str(self.scope["url_route"]["kwargs"]["adventure_id"])
-        await self.accept()
+        # Ownership is settled before the handshake completes, so no frame can arrive
+        # ahead of the answer; a refused socket is accepted only to hear 4403, and
+        # whatever it sends meanwhile is dropped (`authorised` stays False).
         meta = await workers.database(self._load_owned)()
+        await self.accept()
+        self.accepted = True
         if meta is None:
             await self.close(code=REFUSED)
             return
         self.meta = meta
+        user = self.scope.get("user")
+        keys = socket_bounds.socket_keys(
+            adventure_id=self.adventure_id,
+            visitor=self.visitor,
+            user_id=user.pk if user is not None and user.is_authenticated else None,
+        )
+        if not socket_bounds.admit(keys):
+            await self._send_status("error", TOO_MANY_TABS)
+            await self.close(code=socket_bounds.TOO_MANY_SOCKETS)
+            return
+        self.admitted, self.pace = keys, socket_bounds.FramePace()
+        self.authorised = True
+        self.ip = visitors.socket_client_ip(self.scope)
         self.group = writing.group_name(self.adventure_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._show_state()
@@ -72,11 +108,18 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         return pages.AdventureMeta.of(adventure) if adventure is not None else None
 
     async def disconnect(self, code: int) -> None:
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            writing.stop_watching(self.adventure_id, self)
+        self.authorised = False  # frames still queued are dropped unread
+        if self.admitted:
+            socket_bounds.release(self.admitted)
+            self.admitted = ()
         if self.poller is not None:
             self.poller.cancel()
+        if self.group is not None:
+            writing.stop_watching(self.adventure_id, self)
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception as error:  # the layer is down: its groups went with it
+                logger.warning("could not leave %s: %r", self.group, error)
 
     # --- Showing the state --------------------------------------------------------
 
@@ -129,11 +172,20 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         if await writing.being_written_elsewhere(self.adventure_id):
             await self.writing_elsewhere(due)
             return
-        if not await limits.achapter_allowed(visitor=self.visitor or self.adventure_id):
-            telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
-            await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"], retry=True)
+        ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
+        if not ticket.allowed:
+            await self._send_limited(ticket, {"action": "resume"})
             return
         await writing.ensure_writing(self.adventure_id, self)
+
+    async def _send_limited(self, ticket: limits.ChapterTicket, again: dict[str, Any]) -> None:
+        """Say how long to wait; for the reading pace, the page asks `again` by itself then."""
+        telemetry.record("rate_limited", adventure_id=self.adventure_id, limit=ticket.refused)
+        pace = ticket.refused == "chapters"
+        status = pages.status(
+            "limited", ticket.message, retry=not pace, again=again if pace else None, after=ticket.retry_after
+        )
+        await self.send(text_data=render("status", status=status, meta=self.meta))
 
     async def _send_status(self, kind: str, message: str = "", *, retry: bool = False) -> None:
         await self.send(text_data=render("status", status=pages.status(kind, message, retry=retry), meta=self.meta))
@@ -174,9 +226,19 @@ class AdventureConsumer(AsyncWebsocketConsumer):
 
     async def _wait_for_other_writer(self) -> None:
         # The other process's lock lives in the cache, which has no way to notify us.
-        while await writing.being_written_elsewhere(self.adventure_id):  # noqa: ASYNC110
-            await asyncio.sleep(max(0.5, settings.STORYWEB_WRITING_LOCK_SECONDS / 4))
-        await self._show_state()
+        try:
+            while await writing.being_written_elsewhere(self.adventure_id):  # noqa: ASYNC110
+                await asyncio.sleep(max(0.5, settings.STORYWEB_WRITING_LOCK_SECONDS / 4))
+            await self._show_state()
+        except Exception as error:
+            # Not inside a handler, so it cannot end the socket: the page asks again
+            # shortly, and that message meets the outage (or the story) in a handler.
+            logger.warning("waiting for the writer of %s failed: %r", self.adventure_id, error)
+            status = pages.status(
+                "error", INTERRUPTED, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
+            )
+            with contextlib.suppress(Exception):
+                await self.send(text_data=render("status", status=status, meta=self.meta))
 
     async def writing_not_due(self) -> None:
         await self._show_state()
@@ -192,7 +254,14 @@ class AdventureConsumer(AsyncWebsocketConsumer):
 
     async def adventure_chapter_failed(self, event: dict[str, Any]) -> None:
         reason = event.get("reason", "unavailable")
-        await self._send_status("error", writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"]), retry=True)
+        message = writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"])
+        if reason == "interrupted":  # our own fault, not the storyteller's: ask again by ourselves
+            status = pages.status(
+                "error", message, retry=True, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
+            )
+            await self.send(text_data=render("status", status=status, meta=self.meta))
+            return
+        await self._send_status("error", message, retry=True)
 
     async def adventure_chapter_updated(self, event: dict[str, Any]) -> None:
         if event.get("number") != self.showing:
@@ -230,6 +299,13 @@ class AdventureConsumer(AsyncWebsocketConsumer):
     # --- Messages from the browser ---------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.authorised:
+            return
+        if self.pace is not None and not self.pace.allows_one_more():
+            logger.warning("socket for %s closed: flooding", self.adventure_id)
+            await self.close(code=socket_bounds.FLOODING)
+            await self.disconnect(socket_bounds.FLOODING)
+            return
         try:
             message = protocol.parse(text_data, bytes_data)
         except protocol.BadMessage as error:
@@ -238,16 +314,24 @@ class AdventureConsumer(AsyncWebsocketConsumer):
         await getattr(self, f"_handle_{message.action}")(message)
 
     async def _handle_choose(self, message: protocol.Message) -> None:
-        if not await limits.achapter_allowed(visitor=self.visitor or self.adventure_id):
-            telemetry.record("rate_limited", adventure_id=self.adventure_id, limit="chapters")
-            await self._send_status("limited", limits.FRIENDLY_MESSAGES["chapters"])
-            return
-        result = await workers.database(services.chapter_record_choice)(
-            adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
-        )
+        ticket = limits.ChapterTicket()
+        try:
+            ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
+            if not ticket.allowed:
+                again = {"action": "choose", "chapter": message.chapter, "choice": message.choice}
+                await self._send_limited(ticket, again)
+                return
+            result = await workers.database(services.chapter_record_choice)(
+                adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
+            )
+        except Exception as error:
+            with contextlib.suppress(Exception):
+                await limits.achapter_refund(ticket)
+            raise ChoiceNotRecorded from error
         if result.recorded:
             await writing.ensure_writing(self.adventure_id, self)
             return
+        await limits.achapter_refund(ticket)  # a double click or a stale choice writes nothing
         await self._send_status("notice", CHOICE_MESSAGES[result.outcome])
 
     async def _handle_resume(self, message: protocol.Message) -> None:

@@ -408,7 +408,10 @@ class Feedback(models.Model):
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
         constraints = [
-            models.CheckConstraint(condition=Q(rating__in=FeedbackRating.values), name="feedback_rating_known")
+            models.CheckConstraint(condition=Q(rating__in=FeedbackRating.values), name="feedback_rating_known"),
+            # "Once per visitor" holds even for two requests at the same instant.
+            models.UniqueConstraint(fields=["visitor"], condition=~Q(visitor=""), name="feedback_once_per_visitor"),
+            models.UniqueConstraint(fields=["user"], condition=Q(user__isnull=False), name="feedback_once_per_user"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ ending) on a worker thread, never on the event loop.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -203,8 +204,15 @@ def feedback(*, chapter_number: int, already_given: bool, signed_in: bool) -> di
     return {"state": "ask" if due else ""}
 
 
-def status(kind: str = "", message: str = "", *, retry: bool = False) -> dict[str, Any]:
-    return {"kind": kind, "message": message or STATUS_MESSAGES.get(kind, ""), "retry": retry}
+def status(
+    kind: str = "", message: str = "", *, retry: bool = False, again: dict[str, Any] | None = None, after: int = 0
+) -> dict[str, Any]:
+    """`again`: a message (hx-vals) the page sends by itself `after` seconds, e.g. the
+    choice a reading-pace limit held back."""
+    found = {"kind": kind, "message": message or STATUS_MESSAGES.get(kind, ""), "retry": retry}
+    if again is not None:
+        found["again"] = {"vals": json.dumps(again), "after": after}
+    return found
 
 
 def progress(meta: AdventureMeta, number: int, *, finished: bool = False) -> dict[str, Any]:

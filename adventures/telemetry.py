@@ -146,11 +146,21 @@ def record_chapter_viewed(*, adventure_id: Any, chapter_number: int, chapter_kin
     reconnects, other processes: the mark lives in the shared cache)."""
     from django.core.cache import cache
 
-    if cache.add(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS):
+    try:
+        first = cache.add(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS)
+    except Exception as error:  # the cache (Redis) is down: the reader must still open
+        logger.warning("chapter_viewed not recorded: %r", error)
+        return
+    if first:
         record("chapter_viewed", adventure_id=adventure_id, chapter_number=chapter_number, chapter_kind=chapter_kind)
 
 
 async def arecord_chapter_viewed(*, adventure_id: Any, chapter_number: int, chapter_kind: str) -> None:
     """The same, from the event loop (the event is buffered, not written inline)."""
-    if await workers.cache.add(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS):
+    try:
+        first = await workers.cache.add(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS)
+    except Exception as error:
+        logger.warning("chapter_viewed not recorded: %r", error)
+        return
+    if first:
         record("chapter_viewed", adventure_id=adventure_id, chapter_number=chapter_number, chapter_kind=chapter_kind)

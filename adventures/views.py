@@ -4,6 +4,8 @@ before the page comes back)."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +28,7 @@ from adventures.models import Adventure, AdventureStatus, TelemetryEvent
 
 
 def _owned(request: HttpRequest) -> Any:
-    return Adventure.objects.owned_by(visitor=visitors.visitor_id(request), user=request.user)
+    return Adventure.objects.owned_by(visitor=visitors.known_visitor(request), user=request.user)
 
 
 def _get_owned(request: HttpRequest, adventure_id: Any) -> Adventure:
@@ -111,7 +113,7 @@ def _reader_context(request: HttpRequest, adventure_id: Any) -> tuple[dict[str, 
         "story_chapters": [c for c in chapters if c.number != number],
         "feedback": pages.feedback(
             chapter_number=len(chapters),
-            already_given=services.feedback_given(visitor=visitors.visitor_id(request), user=request.user),
+            already_given=services.feedback_given(visitor=visitors.known_visitor(request), user=request.user),
             signed_in=request.user.is_authenticated,
         ),
     }
@@ -140,9 +142,10 @@ async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
 
     def record() -> tuple[Adventure, bool]:
         adventure = _get_owned(request, adventure_id)
-        if not limits.chapter_allowed(visitor=visitors.visitor_id(request)):
-            telemetry.record("rate_limited", adventure_id=adventure.id, limit="chapters")
-            messages.info(request, limits.FRIENDLY_MESSAGES["chapters"])
+        ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
+        if not ticket.allowed:
+            telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
+            messages.info(request, ticket.message)
             return adventure, False
         try:
             number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
@@ -151,6 +154,7 @@ async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
         if number and choice:
             result = services.chapter_record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
             if not result.recorded:
+                limits.chapter_refund(ticket)
                 messages.info(request, "That choice was already made, so the story carries on from where it is.")
         return adventure, True
 
@@ -253,12 +257,25 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/")
+
+
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponse:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
-    MEDIA_URL at it instead). Names never change once written, so they cache for a year."""
+    MEDIA_URL at it instead). An adventure's pictures go only to its owner (and to staff,
+    for the admin): 404 for anyone else, as for the adventure's pages. Names never change
+    once written, so the owner's browser keeps them for a year, and no shared cache does."""
+    found = ADVENTURE_FILE.match(name)
+    if found is not None:
+        try:
+            adventure_id = uuid.UUID(found.group(1))
+        except ValueError:
+            raise Http404("No such picture.") from None
+        if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
+            raise Http404("No such picture.")
     response = serve(request, name, document_root=settings.MEDIA_ROOT)
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
     if name.endswith(".svg"):
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return response

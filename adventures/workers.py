@@ -96,7 +96,7 @@ class _Cache:
     """The default cache's `add`, `get`, ... as coroutines on the pool."""
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name not in ("add", "get", "set", "delete", "touch", "incr"):
+        if name not in ("add", "get", "set", "delete", "touch", "incr", "decr"):
             raise AttributeError(name)
         return SyncToAsync(getattr(django_cache, name), thread_sensitive=False, executor=executor())
 

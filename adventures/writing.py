@@ -47,6 +47,8 @@ MESSAGES = {
     "busy": "So many stories are being told right now that the storyteller is busy. Press Try again in a minute.",
     "safety": "The storyteller wanted to make this part of the story just right for you and could not finish it "
     "this time. Press Try again and it will tell it a new way.",
+    "interrupted": "Something went wrong on our side while this chapter was being written. Nothing is lost: "
+    "the story will try again by itself in a few seconds.",
 }
 # Provider errors that carry their own reason (checked in order: the most specific first).
 _REASONS: tuple[tuple[type[ProviderError], str], ...] = (
@@ -55,6 +57,8 @@ _REASONS: tuple[tuple[type[ProviderError], str], ...] = (
     (StorytellerBusy, "busy"),
     (StoryLost, "lost"),
 )
+# Seconds before the page asks again by itself after an "interrupted" chapter.
+RETRY_AFTER_INTERRUPTION = 5
 
 
 def group_name(adventure_id: Any) -> str:
@@ -77,6 +81,12 @@ class Watcher(Protocol):
     async def writing_elsewhere(self) -> None: ...
 
     async def writing_not_due(self) -> None: ...
+
+    # The group events, delivered straight to this process's watchers when the channel
+    # layer cannot carry them (Redis down).
+    async def adventure_chapter_ready(self, event: dict[str, Any]) -> None: ...
+
+    async def adventure_chapter_failed(self, event: dict[str, Any]) -> None: ...
 
 
 class ChapterWriter:
@@ -107,6 +117,16 @@ class ChapterWriter:
                 self.watchers.discard(watcher)
 
     async def run(self) -> None:
+        try:
+            await self._run_locked()
+        except Exception as error:
+            # The database, Redis or the channel layer failed on the way: whoever watches
+            # hears so, instead of "writing..." forever. Nothing half-written was saved
+            # (chapter_save is one transaction), so trying again is always safe.
+            logger.warning("chapter of %s interrupted: %r", self.adventure_id, error)
+            await self._announce("adventure.chapter_failed", number=self.number, reason="interrupted")
+
+    async def _run_locked(self) -> None:
         key = lock_key(self.adventure_id)
         if not await workers.cache.add(key, PROCESS_TOKEN, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS):
             await self._each("writing_elsewhere")
@@ -116,13 +136,19 @@ class ChapterWriter:
             await self._write()
         finally:
             heartbeat.cancel()
-            if await workers.cache.get(key) == PROCESS_TOKEN:
-                await workers.cache.delete(key)
+            try:
+                if await workers.cache.get(key) == PROCESS_TOKEN:
+                    await workers.cache.delete(key)
+            except Exception as error:  # Redis is gone: the lock expires with it
+                logger.warning("could not release %s: %r", key, error)
 
     async def _heartbeat(self, key: str) -> None:
         while True:
             await asyncio.sleep(settings.STORYWEB_WRITING_LOCK_SECONDS / 3)
-            await workers.cache.touch(key, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS)
+            try:
+                await workers.cache.touch(key, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS)
+            except Exception as error:  # the chapter goes on; the lock will be missed only if this lasts
+                logger.warning("could not keep %s: %r", key, error)
 
     async def _write(self) -> None:
         try:
@@ -196,7 +222,14 @@ class ChapterWriter:
 
     async def _announce(self, event_type: str, **payload: Any) -> None:
         self.finished = True
-        await get_channel_layer().group_send(group_name(self.adventure_id), {"type": event_type, **payload})
+        event = {"type": event_type, **payload}
+        try:
+            await get_channel_layer().group_send(group_name(self.adventure_id), event)
+        except Exception as error:
+            # Without the layer, sockets elsewhere catch up when they reconnect; this
+            # process's own watchers hear it straight away.
+            logger.warning("could not announce %s for %s: %r", event_type, self.adventure_id, error)
+            await self._each(event_type.replace(".", "_"), event)
 
 
 _writers: dict[str, ChapterWriter] = {}
@@ -253,6 +286,12 @@ class _NobodyWatching:
         pass
 
     async def writing_not_due(self) -> None:
+        pass
+
+    async def adventure_chapter_ready(self, event: dict[str, Any]) -> None:
+        pass
+
+    async def adventure_chapter_failed(self, event: dict[str, Any]) -> None:
         pass
 
 

@@ -121,6 +121,9 @@ def server_environment(
         "STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE": "1000000",
         "STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR": "1000000",
         "STORYWEB_ADVENTURES_PER_IP_PER_HOUR": "1000000",
+        # Every simulated player comes from this machine's one address.
+        "STORYWEB_CHAPTERS_PER_IP_PER_MINUTE": "1000000",
+        "STORYWEB_CHAPTERS_PER_IP_PER_DAY": "1000000",
         "STORYWEB_LLM_CALLS_PER_DAY": "100000000",
     }
     if redis:

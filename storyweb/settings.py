@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "adventures.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "storyweb.urls"
@@ -102,7 +103,7 @@ elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.post
         "min_size": env.int("STORYWEB_DB_POOL_MIN", default=2),
         "max_size": env.int("STORYWEB_DB_POOL_MAX", default=20),
         # Seconds a request waits for a free connection before it fails.
-        "timeout": env.float("STORYWEB_DB_POOL_TIMEOUT", default=10.0),
+        "timeout": env.float("STORYWEB_DB_POOL_TIMEOUT", default=5.0),
     }
     # The pool checks a connection before lending it, so a restarted or failed-over
     # PostgreSQL costs one retry instead of a burst of errors.
@@ -280,6 +281,10 @@ STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
 # how long the whole of one picture (scene, prompt, picture, storing) may take.
 STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=32)
 STORYWEB_IMAGE_DEADLINE = env.float("STORYWEB_IMAGE_DEADLINE", default=90.0)
+# Seconds a socket waits, after telling the player that the database or Redis failed,
+# before it closes so that the page reconnects (a pause, so that an outage does not
+# turn every open page into a reconnect storm).
+STORYWEB_RECONNECT_PAUSE_SECONDS = env.float("STORYWEB_RECONNECT_PAUSE_SECONDS", default=3.0)
 # Seconds a chapter-writing lock lives without a heartbeat (a dead process lets go this fast).
 STORYWEB_WRITING_LOCK_SECONDS = env.int("STORYWEB_WRITING_LOCK_SECONDS", default=20)
 
@@ -288,11 +293,34 @@ STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR = env.int("STORYWEB_ADVENTURES_PER_VISI
 # A whole class often shares one school address: room for 30 children starting a few each.
 STORYWEB_ADVENTURES_PER_IP_PER_HOUR = env.int("STORYWEB_ADVENTURES_PER_IP_PER_HOUR", default=120)
 STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = env.int("STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE", default=6)
+# One address (a school's, behind which a class of 30 plays): a chapter every 20 s per
+# child at once, and a day's share of the model budget (README: "What it costs").
+STORYWEB_CHAPTERS_PER_IP_PER_MINUTE = env.int("STORYWEB_CHAPTERS_PER_IP_PER_MINUTE", default=90)
+STORYWEB_CHAPTERS_PER_IP_PER_DAY = env.int("STORYWEB_CHAPTERS_PER_IP_PER_DAY", default=450)
+# How many load balancers of ours stand in front of daphne, each appending to
+# X-Forwarded-For; the client's address is the entry the outermost one added. 0: the
+# header is ignored (anyone can write it) and the connection's own address counts.
+STORYWEB_TRUSTED_PROXIES = env.int("STORYWEB_TRUSTED_PROXIES", default=0)
+# Wrong passwords allowed per user name and per address in a quarter of an hour.
+STORYWEB_LOGIN_FAILURES_PER_USERNAME = env.int("STORYWEB_LOGIN_FAILURES_PER_USERNAME", default=5)
+STORYWEB_LOGIN_FAILURES_PER_IP = env.int("STORYWEB_LOGIN_FAILURES_PER_IP", default=30)
 STORYWEB_LLM_CALLS_PER_DAY = env.int("STORYWEB_LLM_CALLS_PER_DAY", default=20000)
 
 # Operations.
 STORYWEB_CLEANUP_DAYS = env.int("STORYWEB_CLEANUP_DAYS", default=30)
 STORYWEB_FEEDBACK_AFTER_CHAPTER = env.int("STORYWEB_FEEDBACK_AFTER_CHAPTER", default=5)
+# Sockets one process keeps open per adventure and per visitor (further ones are
+# refused with close code 4429), and frames one socket may send in any 10 seconds (a
+# socket over it is closed with 4008, and what it queued is dropped unread).
+STORYWEB_SOCKETS_PER_ADVENTURE = env.int("STORYWEB_SOCKETS_PER_ADVENTURE", default=6)
+STORYWEB_SOCKETS_PER_VISITOR = env.int("STORYWEB_SOCKETS_PER_VISITOR", default=12)
+STORYWEB_SOCKET_FRAMES_PER_10S = env.int("STORYWEB_SOCKET_FRAMES_PER_10S", default=40)
+# Request bodies: every form of the game is a few hundred bytes; the admin's content
+# forms a few kilobytes. Bigger bodies are refused (400) before they are parsed. (Daphne
+# reads a whole body before Django sees it: the load balancer's own limit is what keeps
+# a 50 MB body out of a process; see README, Production.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("STORYWEB_MAX_REQUEST_BYTES", default=256 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Maximum size of one client WebSocket message, in bytes.
 STORYWEB_MAX_MESSAGE_BYTES = 4096
 

@@ -167,6 +167,8 @@ def _fresh_limits(settings, _dedicated_redis):
     settings.STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR = 1000
     settings.STORYWEB_ADVENTURES_PER_IP_PER_HOUR = 1000
     settings.STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = 1000
+    settings.STORYWEB_CHAPTERS_PER_IP_PER_MINUTE = 1000
+    settings.STORYWEB_CHAPTERS_PER_IP_PER_DAY = 10000
     settings.STORYWEB_LLM_CALLS_PER_DAY = 100000
     yield
     cache.clear()

@@ -125,6 +125,8 @@ def test_check_deploy_passes_with_the_production_environment():
         ({"REDIS_URL": None}, "storyweb.E011"),
         ({"GEMINI_API_KEY": None}, "storyweb.E012"),
         ({"STORYWEB_LLM": "gemini", "GEMINI_API_KEY": None}, "storyweb.E002"),
+        ({"DJANGO_ALLOWED_HOSTS": "*"}, "storyweb.E018"),
+        ({"DJANGO_ALLOWED_HOSTS": "stories.example.org,*"}, "storyweb.E018"),
     ],
 )
 def test_check_deploy_fails_and_names_what_is_missing(overrides, expected):

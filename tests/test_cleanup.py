@@ -94,6 +94,7 @@ def test_a_dry_run_changes_nothing_and_counts_what_would_go(world_of_adventures)
         "Guests' adventures untouched for 90 days: would remove 1 adventure, 2 chapters, "
         "1 character visual, 3 picture files (1 batch), and 0 comments.\n"
         "Telemetry older than 90 days: would remove 0 events.\n"
+        "Expired sessions: would remove 0 sessions.\n"
     )
     assert (Adventure.objects.count(), Chapter.objects.count(), CharacterVisual.objects.count()) == before
     for _, names in world_of_adventures.values():
@@ -109,6 +110,7 @@ def test_a_run_removes_exactly_the_expired_adventures_with_their_files(world_of_
         "Guests' adventures untouched for 90 days: removed 1 adventure, 2 chapters, "
         "1 character visual, 3 picture files (1 batch), and 0 comments.\n"
         "Telemetry older than 90 days: removed 0 events.\n"
+        "Expired sessions: removed 0 sessions.\n"
     )
     gone = {"old in progress", "old abandoned", "old completed"}
     remaining = set(Adventure.objects.values_list("pk", flat=True))
@@ -165,11 +167,11 @@ def test_telemetry_days_removes_old_events_only(world_of_adventures):
         TelemetryEvent.objects.filter(pk=TelemetryEvent.objects.latest("pk").pk).update(
             created_at=timezone.now() - timedelta(days=days)
         )
-    assert run("--telemetry-days", "60", "--dry-run").splitlines()[-1] == (
+    assert run("--telemetry-days", "60", "--dry-run").splitlines()[-2] == (
         "Telemetry older than 60 days: would remove 2 events."
     )
     assert TelemetryEvent.objects.count() == 4
-    assert run("--telemetry-days", "60").splitlines()[-1] == "Telemetry older than 60 days: removed 2 events."
+    assert run("--telemetry-days", "60").splitlines()[-2] == "Telemetry older than 60 days: removed 2 events."
     assert TelemetryEvent.objects.count() == 2
 
 
@@ -259,3 +261,21 @@ def test_telemetry_goes_after_the_retention_setting_by_default(settings):
         )
     assert run().splitlines()[-1] == "Telemetry older than 30 days: removed 1 event."
     assert TelemetryEvent.objects.count() == 1
+
+
+def test_expired_sessions_go_and_live_ones_stay():
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    keys = []
+    for age_days in (100, 91, 1):
+        session = SessionStore()
+        session["storyweb_visitor"] = f"v{age_days}"
+        session.save()
+        Session.objects.filter(pk=session.session_key).update(
+            expire_date=timezone.now() + timedelta(days=90 - age_days)
+        )
+        keys.append(session.session_key)
+    assert run("--dry-run").splitlines()[-1] == "Expired sessions: would remove 2 sessions."
+    assert run().splitlines()[-1] == "Expired sessions: removed 2 sessions."
+    assert list(Session.objects.values_list("pk", flat=True)) == [keys[2]]

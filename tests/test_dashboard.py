@@ -151,9 +151,11 @@ def seeded() -> dict[str, Adventure]:
         event("safety_stop", when, kind="chapter", reason="SAFETY")
     event("rate_limited", "2025-02-28 13:00", limit="adventures")
 
-    # Feedback: up, up, down in the period; up before it.
-    for rating, when in [("up", "2025-03-01 10:00"), ("up", "2025-03-02 10:00"), ("down", "2025-03-03 10:00")]:
-        feedback = Feedback.objects.create(rating=rating, adventure=a, visitor="va")
+    # Feedback (once per visitor): up, up, down in the period; up before it.
+    for n, (rating, when) in enumerate(
+        [("up", "2025-03-01 10:00"), ("up", "2025-03-02 10:00"), ("down", "2025-03-03 10:00")]
+    ):
+        feedback = Feedback.objects.create(rating=rating, adventure=a, visitor=f"va{n}")
         Feedback.objects.filter(pk=feedback.pk).update(created_at=at(when))
     feedback = Feedback.objects.create(rating="up", adventure=d, visitor="vd")
     Feedback.objects.filter(pk=feedback.pk).update(created_at=at("2025-02-28 10:00"))

@@ -12,7 +12,7 @@ from django.test import Client
 
 from adventures import pages, visitors
 from adventures.models import Adventure, Chapter, ChapterKind, TelemetryEvent
-from tests.factories import start_adventure
+from tests.factories import start_adventure, visitor_session
 from tests.support.story import write_chapters
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +22,9 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def player(client) -> Client:
-    client.get("/")  # the first visit gives the browser its visitor id
+    # A browser that has started an adventure before (looking at / gives no visitor id).
+    session_key, _ = visitor_session()
+    client.cookies["sessionid"] = session_key
     return client
 
 

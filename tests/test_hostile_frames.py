@@ -127,6 +127,7 @@ def game_rows(adventure_id) -> tuple[object, ...]:
 
 async def test_a_thousand_hostile_frames_change_nothing(settings):
     settings.STORYWEB_FEEDBACK_AFTER_CHAPTER = 1  # the feedback form is open: hostile feedback is tried
+    settings.STORYWEB_SOCKET_FRAMES_PER_10S = 10**6  # the parser is under test here, not the pace (test_bounds.py)
     session_key, visitor = await database_sync_to_async(visitor_session)()
     adventure = await database_sync_to_async(start_adventure)(visitor=visitor, length=6)
     player = Player(adventure.id, session_key)

@@ -4,6 +4,10 @@ by replacing adventures.limits' clock, never by sleeping."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -43,10 +47,20 @@ def limited_events(limit: str) -> list[TelemetryEvent]:
 # --- The counters ----------------------------------------------------------------------
 
 
+_visitors = iter(range(10**6))
+
+
+def new_visitor_take(ip: str) -> bool:
+    """A chapter for a child never seen before, behind `ip`."""
+    return limits.chapter_take(visitor=f"child{next(_visitors)}", ip=ip).allowed
+
+
 @pytest.mark.parametrize(
     ("setting", "check", "window"),
     [
-        ("STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE", lambda: limits.chapter_allowed(visitor="v1"), 60),
+        ("STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE", lambda: limits.chapter_take(visitor="v1", ip="a").allowed, 60),
+        ("STORYWEB_CHAPTERS_PER_IP_PER_MINUTE", lambda: new_visitor_take("a"), 60),
+        ("STORYWEB_CHAPTERS_PER_IP_PER_DAY", lambda: new_visitor_take("a"), 86400),
         (
             "STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR",
             lambda: limits.adventure_start_allowed(visitor="v1", ip="10.0.0.1"),
@@ -91,8 +105,8 @@ def test_a_visitor_over_their_limit_does_not_use_up_the_classrooms_address(setti
 async def test_the_async_checks_share_the_counters_of_the_sync_ones(settings, clock):
     settings.STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = 3
     settings.STORYWEB_LLM_CALLS_PER_DAY = 2
-    assert await database_sync_to_async(limits.chapter_allowed)(visitor="v1") is True
-    assert [await limits.achapter_allowed(visitor="v1") for _ in range(3)] == [True, True, False]
+    assert (await database_sync_to_async(limits.chapter_take)(visitor="v1", ip="a")).allowed is True
+    assert [(await limits.achapter_take(visitor="v1", ip="a")).allowed for _ in range(3)] == [True, True, False]
     assert await limits.allm_call_allowed() is True
     assert await database_sync_to_async(limits.llm_call_allowed)() is True
     assert await limits.allm_call_allowed() is False
@@ -166,7 +180,17 @@ def chapter_rows(adventure_id):
     )
 
 
-FRIENDLY_CHAPTERS = "Whoa, you are reading fast! Take a breath and try again in a minute."
+FRIENDLY_CHAPTERS = "Whoa, you are reading fast! Take a breath: your story carries on by itself in 59 seconds."
+AGAIN = re.compile(
+    r"""<span class="status-again" hidden ws-send hx-trigger="load delay:(\d+)s" hx-vals='([^']*)'></span>"""
+)
+
+
+def offered_again(fragment: str) -> tuple[int, dict]:
+    """What the page sends by itself, and after how many seconds."""
+    found = AGAIN.search(fragment)
+    assert found, fragment
+    return int(found.group(1)), json.loads(html.unescape(found.group(2)))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -184,12 +208,15 @@ async def test_chapters_per_minute_on_the_socket_stop_at_the_limit_and_reset(gam
     refused = await player.receive()
     assert refused == (
         '<div id="status" class="status status--limited" role="status" aria-live="polite">\n    '
-        f'<p class="status-message">{FRIENDLY_CHAPTERS}</p>\n    \n    \n  </div>'
+        f'<p class="status-message">{FRIENDLY_CHAPTERS}</p>\n    '
+        '<span class="status-again" hidden ws-send hx-trigger="load delay:59s" hx-vals=\''
+        f"{{&quot;action&quot;: &quot;choose&quot;, &quot;chapter&quot;: 2, &quot;choice&quot;: &quot;{second}&quot;}}"
+        "'></span>\n    \n  </div>"
     )
     rows = await database_sync_to_async(chapter_rows)(adventure.id)
     assert [n for n, _ in rows] == [1, 2] and rows[1][1] is None
-    clock.now += 60
-    await player.choose(2, second)
+    clock.now += 59
+    await player.send(offered_again(refused)[1])  # what the page sends by itself after 59 s
     await player.receive_chapter(3)
     rows = await database_sync_to_async(chapter_rows)(adventure.id)
     assert rows[1] == (2, second) and [n for n, _ in rows] == [1, 2, 3]
@@ -207,11 +234,11 @@ async def test_a_reconnect_over_the_limit_offers_to_try_again(game, settings, cl
     message = await player.receive()
     assert message.startswith('<div id="status" class="status status--limited"')
     assert FRIENDLY_CHAPTERS in message
-    assert '<button type="submit" class="button" ws-send hx-vals=\'{"action": "retry"}\'>Try again</button>' in message
+    assert offered_again(message) == (59, {"action": "resume"})
     assert await player.nothing_more()
     settings.STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = 1
-    clock.now += 60
-    await player.send({"action": "retry"})
+    clock.now += 59
+    await player.send({"action": "resume"})
     await player.receive_chapter(1)
     await player.close()
 

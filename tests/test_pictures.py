@@ -114,7 +114,7 @@ async def test_a_reload_shows_stored_pictures_served_with_long_cache(media):
     assert f'<img src="/media/{first.image.name}"' in page
     assert f'<img src="/media/{first.image.name}"' in recap
     assert picture.status_code == 200
-    assert picture["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert picture["Cache-Control"] == "private, max-age=31536000, immutable"
     assert picture["Content-Type"] == "image/svg+xml"
     assert b"".join(picture.streaming_content).startswith(b"<svg")
 
@@ -238,3 +238,26 @@ async def test_a_picture_is_not_sent_once_the_screen_moved_on_to_the_next_chapte
     consumer.showing = 1
     await consumer.adventure_agency_picture_ready({"index": 1})
     assert len(sent) == 1
+
+
+async def test_pictures_go_only_to_the_adventures_owner(media):
+    from django.test import Client
+
+    from tests.factories import visitor_session
+
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    await player.settle()
+    await player.close()
+    first = await database_sync_to_async(chapter)(adventure.id, 1)
+    stranger_key, _ = await database_sync_to_async(visitor_session)()
+
+    def fetch(client):
+        return client.get(f"/media/{first.image.name}").status_code
+
+    statuses = await database_sync_to_async(
+        lambda: [fetch(client_for(session_key)), fetch(client_for(stranger_key)), fetch(Client())]
+    )()
+    assert statuses == [200, 404, 404]

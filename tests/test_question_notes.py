@@ -8,7 +8,7 @@ from django.utils.html import escape
 from adventures import plan, storyteller
 from adventures.llm import prompts
 from adventures.models import Chapter
-from tests.factories import start_adventure
+from tests.factories import start_adventure, visitor_session
 from tests.llm import briefs
 from tests.test_views import visitor_of, write_chapters
 
@@ -18,7 +18,9 @@ db = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def player(client):
-    client.get("/")  # the first visit gives the browser its visitor id
+    # A browser that has started an adventure before (looking at / gives no visitor id).
+    session_key, _ = visitor_session()
+    client.cookies["sessionid"] = session_key
     return client
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from adventures import background, services, visitors
 from adventures.models import Adventure, AdventureStatus, Chapter, LessonTopic, StoryWorld
-from tests.factories import start_adventure
+from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
 from tests.support.fake_gemini import fake_gemini_server  # noqa: F401  (a fixture)
 
@@ -30,7 +30,10 @@ def visitor_of(client: Client) -> str:
 
 @pytest.fixture
 def player(client):
-    client.get("/")  # the first visit gives the browser its visitor id
+    # A browser that has started an adventure before: looking at pages gives no visitor
+    # id (nor a session row) any more; starting an adventure does.
+    session_key, _ = visitor_session()
+    client.cookies["sessionid"] = session_key
     return client
 
 

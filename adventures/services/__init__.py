@@ -14,6 +14,7 @@ from adventures.services.cleanup import (
     adventures_delete,
     adventures_delete_expired,
     feedback_delete_older,
+    sessions_delete_expired,
     telemetry_delete_older,
 )
 from adventures.services.play import (
@@ -66,5 +67,6 @@ __all__ = [
     "feedback_give",
     "feedback_given",
     "new_choice_id",
+    "sessions_delete_expired",
     "telemetry_delete_older",
 ]

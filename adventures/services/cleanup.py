@@ -173,3 +173,17 @@ def telemetry_delete_older(*, older_than: datetime, dry_run: bool = False, batch
     while ids := list(old.values_list("pk", flat=True)[:batch_size]):
         removed += TelemetryEvent.objects.filter(pk__in=ids).delete()[0]
     return removed
+
+
+def sessions_delete_expired(*, now: datetime, dry_run: bool = False, batch_size: int = 1000) -> int:
+    """Delete sessions past their expiry date (what `clearsessions` does, counted and in
+    batches). Returns how many (would) go."""
+    from django.contrib.sessions.models import Session
+
+    expired = Session.objects.filter(expire_date__lt=now).order_by()
+    if dry_run:
+        return expired.count()
+    removed = 0
+    while keys := list(expired.values_list("pk", flat=True)[:batch_size]):
+        removed += Session.objects.filter(pk__in=keys).delete()[0]
+    return removed

@@ -323,17 +323,20 @@ def feedback_give(
     comment: str = "",
 ) -> Feedback:
     """Store a visitor's thumbs up or down, once per visitor."""
-    with transaction.atomic():
-        if feedback_given(visitor=visitor, user=user):
-            raise FeedbackAlreadyGiven
-        feedback = Feedback.objects.create(
-            rating=rating,
-            comment=comment,
-            adventure_id=adventure_id,
-            chapter_number=chapter_number,
-            visitor=visitor,
-            user=user if user is not None and user.is_authenticated else None,
-        )
+    try:
+        with transaction.atomic():
+            if feedback_given(visitor=visitor, user=user):
+                raise FeedbackAlreadyGiven
+            feedback = Feedback.objects.create(
+                rating=rating,
+                comment=comment,
+                adventure_id=adventure_id,
+                chapter_number=chapter_number,
+                visitor=visitor,
+                user=user if user is not None and user.is_authenticated else None,
+            )
+    except IntegrityError as error:  # a twin request got there first (the unique constraints)
+        raise FeedbackAlreadyGiven from error
     telemetry.record("feedback_given", adventure_id=adventure_id, chapter_number=chapter_number, rating=rating)
     return feedback
 

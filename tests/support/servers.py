@@ -69,6 +69,8 @@ def server_env(database_url: str, media_root: Path, **extra: str) -> dict[str, s
             "STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE": "1000",
             "STORYWEB_ADVENTURES_PER_VISITOR_PER_HOUR": "1000",
             "STORYWEB_ADVENTURES_PER_IP_PER_HOUR": "1000",
+            "STORYWEB_CHAPTERS_PER_IP_PER_MINUTE": "1000",
+            "STORYWEB_CHAPTERS_PER_IP_PER_DAY": "10000",
         }
     )
     env.update(extra)

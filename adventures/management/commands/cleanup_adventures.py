@@ -46,7 +46,7 @@ class Command(BaseCommand):
         "Remove adventures that were never finished and have not been touched for --days days, "
         "with their chapters, character visuals and picture files; guests' adventures (finished or not) "
         "and comments after --guest-days, telemetry after --telemetry-days; optionally completed "
-        "adventures of accounts too."
+        "adventures of accounts too; and expired sessions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -133,3 +133,7 @@ class Command(BaseCommand):
         telemetry_days: int = options["telemetry_days"] or settings.STORYWEB_RETENTION_TELEMETRY_DAYS
         events = services.telemetry_delete_older(older_than=now - timedelta(days=telemetry_days), dry_run=dry_run)
         self.stdout.write(f"Telemetry older than {_plural(telemetry_days, 'day')}: {verb} {_plural(events, 'event')}.")
+
+        # Sessions of visitors who never came back (Django's clearsessions, counted).
+        sessions = services.sessions_delete_expired(now=now, dry_run=dry_run)
+        self.stdout.write(f"Expired sessions: {verb} {_plural(sessions, 'session')}.")
