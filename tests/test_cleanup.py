@@ -259,7 +259,7 @@ def test_telemetry_goes_after_the_retention_setting_by_default(settings):
         TelemetryEvent.objects.filter(pk=TelemetryEvent.objects.latest("pk").pk).update(
             created_at=timezone.now() - timedelta(days=days)
         )
-    assert run().splitlines()[-1] == "Telemetry older than 30 days: removed 1 event."
+    assert run().splitlines()[-2] == "Telemetry older than 30 days: removed 1 event."
     assert TelemetryEvent.objects.count() == 1
 
 
