@@ -166,6 +166,7 @@ def build_brief(
         ),
         last_chapter_text=previous.text if previous is not None else "",
         character_visuals=tuple(visuals),
+        age_band=adventure.age_band,
     )
 
 

@@ -77,6 +77,7 @@ def _start(request: HttpRequest) -> HttpResponse:
         topic=form.cleaned_data["topic"],
         difficulty=form.cleaned_data["difficulty"],
         length=form.cleaned_data["length"],
+        age_band=form.cleaned_data["age_band"],
     )
     return redirect("adventures:play", adventure.id)
 

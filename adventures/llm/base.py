@@ -147,6 +147,9 @@ class ChapterBrief:
     # Set when a draft of this chapter was thrown away (a safety stop, a flagged
     # sentence): what the rewrite must steer clear of, in words for the model.
     caution: str = ""
+    # The reader's age band ("8-10" or "11-13", reading_level.AGE_BANDS): the gemini
+    # prompt and the offline storyteller write to it.
+    age_band: str = "8-10"
 
     @property
     def wants_choices(self) -> bool:

@@ -65,9 +65,24 @@ def chapter(brief: ChapterBrief) -> Prompt:
         _story_so_far(brief),
         _previous(brief),
         _lesson(brief),
+        _reader(brief),
         _output(brief),
     ]
     return Prompt(system=STORYTELLER, user="\n\n".join(s for s in sections if s))
+
+
+# How to write for each age band (reading_level.AGE_BANDS), aiming at a Flesch-Kincaid
+# grade of about 3-4 for the younger readers and 5-6 for the older ones.
+_READERS = {
+    "8-10": "The reader is 8 to 10 years old. Write for a confident young reader: mostly short sentences "
+    "(about 8 to 12 words), everyday words, and explain any unusual word through the story itself.",
+    "11-13": "The reader is 11 to 13 years old. Write for a capable older reader: varied sentences, some long, "
+    "richer words where they fit, but never harder than a good children's novel.",
+}
+
+
+def _reader(brief: ChapterBrief) -> str:
+    return _READERS.get(brief.age_band, "")
 
 
 def _task(brief: ChapterBrief) -> str:

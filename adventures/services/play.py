@@ -21,6 +21,7 @@ from adventures import library, plan, telemetry
 from adventures.models import (
     Adventure,
     AdventureStatus,
+    AgeBand,
     Chapter,
     ChapterKind,
     CharacterVisual,
@@ -70,6 +71,7 @@ def adventure_start(
     difficulty: str,
     length: int,
     seed: int | None = None,
+    age_band: str = AgeBand.YOUNGER,
 ) -> Adventure:
     """Draw everything that stays fixed for the whole adventure and store it.
 
@@ -87,6 +89,7 @@ def adventure_start(
         world=world,
         topic=topic,
         difficulty=difficulty,
+        age_band=age_band,
         length=length,
         plan=plan.make_plan(length, seed=seed),
         seed=seed,

@@ -26,6 +26,7 @@
   var chapterNumber = chapterNow();
 
   control.hidden = false;
+  document.getElementById("read-aloud-settings").hidden = false;
   try {
     var saved = window.localStorage.getItem(SPEED_KEY);
     if (saved && speedSelect.querySelector('option[value="' + saved + '"]')) speedSelect.value = saved;
@@ -168,7 +169,7 @@
   function setPlaying(value) {
     playing = value;
     control.classList.toggle("read-aloud--playing", value);
-    playButton.querySelector(".read-aloud-label").textContent = value ? "Pause" : "Read aloud";
+    playButton.querySelector(".read-aloud-label").textContent = value ? "Pause" : "Listen";
     playButton.querySelector(".read-aloud-icon").textContent = value ? "❚❚" : "▶";
   }
 
