@@ -15,7 +15,7 @@ DAPHNE_LIMITS := --websocket-max-message-size 16384 --websocket-max-frame-size 1
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	if "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v "$$p"; break; fi; done)
 
-.PHONY: help setup run test test-fast lint format chromium bench bench-smoke clean
+.PHONY: help setup run test test-fast lint format chromium bench bench-smoke clean fonts
 
 help:
 	@echo "make run         set up and start the game (offline storyteller, SQLite) on http://$(HOST):$(PORT)"
@@ -28,6 +28,7 @@ help:
 	@echo "make chromium    install Debian's chromium for the browser tests, when it is missing"
 	@echo "make bench       the performance benchmark (README: Performance)"
 	@echo "make bench-smoke the benchmark's quick check: 3 players, one short adventure"
+	@echo "make fonts       fetch the easy-read font (Atkinson Hyperlegible, OFL) from PyPI into static/fonts/"
 	@echo "make clean       remove .venv, caches, collected static files and test output"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
@@ -47,6 +48,17 @@ setup: $(STAMP)
 run: setup
 	@echo "StoryWeb is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) $(DAPHNE_LIMITS) storyweb.asgi:application
+
+# The easy-read font comes from a PyPI wheel (static/fonts/SOURCE.txt); the files are
+# committed, and this puts them back exactly as the wheel ships them.
+FONT_WHEEL := fontpkg-atkinson-hyperlegible==1.6
+fonts: $(STAMP)
+	rm -rf .fonts-tmp && mkdir .fonts-tmp
+	$(PY) -m pip download --quiet --no-deps --only-binary=:all: -d .fonts-tmp "$(FONT_WHEEL)"
+	$(PY) -m zipfile -e .fonts-tmp/*.whl .fonts-tmp/wheel
+	cp .fonts-tmp/wheel/fontpkg_atkinson_hyperlegible/files/AtkinsonHyperlegible-{Regular,Bold}.ttf static/fonts/
+	cp .fonts-tmp/wheel/fontpkg_atkinson_hyperlegible/LICENSE static/fonts/OFL-AtkinsonHyperlegible.txt
+	rm -rf .fonts-tmp
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from adventures import plan
-from adventures.models import Difficulty, FeedbackRating, LessonTopic, Pronouns, StoryWorld
+from adventures.models import AgeBand, Difficulty, FeedbackRating, LessonTopic, Pronouns, StoryWorld
 from adventures.safety import player_text_validator
 
 
@@ -54,9 +54,22 @@ class AdventureStartForm(forms.Form):
     def clean_pronouns(self) -> str:
         return self.cleaned_data.get("pronouns") or Pronouns.THEY
 
+    # Not required: a form without it (an old page, a bookmark) gets the younger band,
+    # the gentler one; a value that is neither is an error.
+    age_band = forms.ChoiceField(
+        choices=AgeBand.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose 8 to 10 or 11 to 13."},
+    )
+
+    def clean_age_band(self) -> str:
+        return self.cleaned_data["age_band"] or AgeBand.YOUNGER
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pronouns"].initial = Pronouns.THEY
+        self.fields["age_band"].initial = AgeBand.YOUNGER
         self.fields["difficulty"].initial = Difficulty.STANDARD
         self.fields["length"].initial = plan.DEFAULT_LENGTH
 

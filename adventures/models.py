@@ -48,6 +48,13 @@ class Pronouns(models.TextChoices):
     HE = "he", "he / him"
 
 
+class AgeBand(models.TextChoices):
+    """The reader's age band (reading_level.AGE_BANDS): the storytellers write to it."""
+
+    YOUNGER = "8-10", "8 to 10"
+    OLDER = "11-13", "11 to 13"
+
+
 # --- Content -------------------------------------------------------------------------
 
 
@@ -219,6 +226,7 @@ class Adventure(models.Model):
     world = models.ForeignKey(StoryWorld, on_delete=models.PROTECT, related_name="adventures")
     topic = models.ForeignKey(LessonTopic, on_delete=models.PROTECT, related_name="adventures")
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, default=Difficulty.STANDARD)
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, default=AgeBand.YOUNGER)
     length = models.PositiveSmallIntegerField(
         choices=[(n, label) for n, label in plan_rules.LENGTH_LABELS.items()], default=plan_rules.DEFAULT_LENGTH
     )

@@ -167,6 +167,7 @@ def build_brief(
         last_chapter_text=previous.text if previous is not None else "",
         character_visuals=tuple(visuals),
         pronouns=adventure.pronouns,
+        age_band=adventure.age_band,
     )
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("adventures/<uuid:adventure_id>/abandon/", views.abandon, name="abandon"),
     path("adventures/<uuid:adventure_id>/feedback/", views.feedback, name="feedback"),
     path("preferences/text-size/", views.text_size, name="text_size"),
+    path("preferences/comfort/", views.comfort, name="comfort"),
     path("healthz/", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("worlds/<slug:slug>/picture.svg", views.world_picture, name="world_picture"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.static import serve
 
 from adventures import extras, limits, pages, services, storyteller, telemetry, visitors, writing
-from adventures.context_processors import TEXT_SIZES
+from adventures.context_processors import COMFORT_CHOICES, TEXT_SIZES, reading_comfort
 from adventures.forms import AdventureStartForm, FeedbackForm
 from adventures.models import Adventure, AdventureStatus, TelemetryEvent
 
@@ -80,6 +80,7 @@ def _start(request: HttpRequest) -> HttpResponse:
         difficulty=form.cleaned_data["difficulty"],
         length=form.cleaned_data["length"],
         pronouns=form.cleaned_data["pronouns"],
+        age_band=form.cleaned_data["age_band"],
     )
     return redirect("adventures:play", adventure.id)
 
@@ -286,6 +287,22 @@ def text_size(request: HttpRequest) -> HttpResponse:
     size = request.POST.get("size", "")
     if size in TEXT_SIZES:
         request.session["text_size"] = size
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("adventures:home")
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def comfort(request: HttpRequest) -> HttpResponse:
+    """One reading-comfort setting (`setting=value`); anything unknown changes nothing."""
+    settings_now = reading_comfort(request.session)
+    for name, choices in COMFORT_CHOICES.items():
+        value = request.POST.get(name)
+        if value is not None and value in {choice for choice, _label in choices}:
+            settings_now[name] = value
+            request.session["reading_comfort"] = settings_now
+            request.session["comfort_open"] = True
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("adventures:home")

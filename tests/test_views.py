@@ -224,7 +224,10 @@ def test_recap_never_reveals_an_unanswered_answer(player, adventure):
 def test_text_size_is_remembered(player, adventure):
     response = player.post("/preferences/text-size/", {"size": "x-large", "next": f"/adventures/{adventure.id}/"})
     assert response["Location"] == f"/adventures/{adventure.id}/"
-    assert '<html lang="en" class="text-x-large">' in player.get(f"/adventures/{adventure.id}/").content.decode()
+    assert (
+        '<html lang="en" class="text-x-large font-storybook spacing-normal colours-paper focus-off">'
+        in player.get(f"/adventures/{adventure.id}/").content.decode()
+    )
     response = player.post("/preferences/text-size/", {"size": "huge", "next": "https://evil.example/"})
     assert response["Location"] == "/"
 

@@ -158,6 +158,10 @@ class ChapterBrief:
     # sentence): what the rewrite must steer clear of, in words for the model.
     caution: str = ""
     pronouns: str = "they"  # the hero's, chosen at the start: "they", "she" or "he"
+    # The reader's age band ("8-10" or "11-13", reading_level.AGE_BANDS): the gemini
+    # prompt and the offline storyteller write to it. A brief made outside an adventure
+    # (a preview, a test) reads as the older band: the offline library as written.
+    age_band: str = "11-13"
 
     @property
     def wants_choices(self) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 
 from django.conf import settings
 
+from adventures import reading_level
 from adventures.llm import offline_prose, offline_words
 from adventures.llm.base import (
     AgencyOption,
@@ -35,7 +36,7 @@ class OfflineProvider:
 
     async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
         composition = offline_prose.compose(brief)
-        text = composition.text.strip()
+        text = reading_level.for_band(composition.text.strip(), brief.age_band)
         # Read on every call so a test or an operator can change the pace at run time.
         delay = max(0, settings.STORYWEB_OFFLINE_DELAY_MS) / 1000
         for piece in pieces(text, offline_prose.rng_for(brief, "pieces")):

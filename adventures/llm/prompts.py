@@ -77,6 +77,7 @@ def chapter(brief: ChapterBrief) -> Prompt:
         _looks_so_far(brief),
         _previous(brief),
         _lesson(brief),
+        _reader(brief),
         _output(brief),
         f"Take care: {brief.caution}" if brief.caution else "",
     ]
@@ -84,6 +85,20 @@ def chapter(brief: ChapterBrief) -> Prompt:
     if brief.caution:  # a rewrite: the reason comes first, where it weighs most
         sections.insert(0, f"Important: {brief.caution}")
     return Prompt(system=system, user="\n\n".join(s for s in sections if s))
+
+
+# How to write for each age band (reading_level.AGE_BANDS), aiming at a Flesch-Kincaid
+# grade of about 3-4 for the younger readers and 5-6 for the older ones.
+_READERS = {
+    "8-10": "The reader is 8 to 10 years old. Write for a confident young reader: mostly short sentences "
+    "(about 8 to 12 words), everyday words, and explain any unusual word through the story itself.",
+    "11-13": "The reader is 11 to 13 years old. Write for a capable older reader: varied sentences, some long, "
+    "richer words where they fit, but never harder than a good children's novel.",
+}
+
+
+def _reader(brief: ChapterBrief) -> str:
+    return _READERS.get(brief.age_band, "")
 
 
 def _task(brief: ChapterBrief) -> str:

@@ -21,6 +21,7 @@ from adventures import library, plan, telemetry
 from adventures.models import (
     Adventure,
     AdventureStatus,
+    AgeBand,
     Chapter,
     ChapterKind,
     CharacterVisual,
@@ -71,6 +72,7 @@ def adventure_start(
     length: int,
     seed: int | None = None,
     pronouns: str = "they",
+    age_band: str = AgeBand.YOUNGER,
 ) -> Adventure:
     """Draw everything that stays fixed for the whole adventure and store it.
 
@@ -89,6 +91,7 @@ def adventure_start(
         world=world,
         topic=topic,
         difficulty=difficulty,
+        age_band=age_band,
         length=length,
         plan=plan.make_plan(length, seed=seed),
         seed=seed,
