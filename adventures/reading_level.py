@@ -1,5 +1,5 @@
-"""Reading level, pure: the Flesch-Kincaid grade of a text, and the offline storyteller's
-way to write for the younger age band (shorter sentences, a few plainer words)."""
+"""Reading level, pure: the offline storyteller's way to write for the younger age band
+(shorter sentences, a few plainer words). The grade itself is measured by readability.py."""
 
 from __future__ import annotations
 
@@ -8,34 +8,6 @@ import re
 YOUNGER = "8-10"
 OLDER = "11-13"
 AGE_BANDS = (YOUNGER, OLDER)
-
-_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s|$)")
-_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
-
-
-def syllables(word: str) -> int:
-    """An estimate good enough for a grade: vowel groups, less a silent final e."""
-    word = word.lower().replace("’", "'").split("'")[0]
-    if not word:
-        return 0
-    count = len(_VOWEL_GROUPS.findall(word))
-    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
-        count -= 1
-    if word.endswith("ed") and len(word) > 3 and word[-3] not in "td" and count > 1:
-        count -= 1
-    return max(1, count)
-
-
-def flesch_kincaid_grade(text: str) -> float:
-    """0.39 × words per sentence + 11.8 × syllables per word − 15.59."""
-    words = _WORD.findall(text)
-    if not words:
-        return 0.0
-    sentences = max(1, len(_SENTENCE_END.findall(text)))
-    syllable_count = sum(syllables(word) for word in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllable_count / len(words) - 15.59
-
 
 # Long words of the offline storyteller's library, with the plainer word a younger reader
 # meets first. Only whole words, keeping a capital.
@@ -69,6 +41,7 @@ _JOIN = re.compile(r",\s+(and|but|so|then)\s+", re.IGNORECASE)
 _PRONOUNS = frozenset(
     ["the", "she", "he", "they", "it", "we", "i", "you", "everyone", "nobody", "someone", "everybody", "there"]
 )
+_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _SHORT_ENOUGH = 14  # words: a sentence at most this long is left whole
 
 

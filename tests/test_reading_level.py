@@ -7,7 +7,7 @@ from statistics import mean
 
 import pytest
 
-from adventures import library, reading_level, storyteller
+from adventures import library, readability, reading_level, storyteller
 from adventures.llm import offline_prose, prompts
 from adventures.models import Adventure
 from tests.factories import start_adventure
@@ -16,10 +16,10 @@ from tests.llm.briefs import make_brief
 
 def test_the_grade_formula_on_texts_worked_by_hand():
     # 6 words, 1 sentence, 6 syllables: 0.39 * 6 + 11.8 * 1 - 15.59
-    assert reading_level.flesch_kincaid_grade("The cat sat on the mat.") == pytest.approx(-1.45)
+    assert readability.fk_grade("The cat sat on the mat.") == pytest.approx(-1.45)
     # 10 words, 2 sentences, 14 syllables (won-der-ful, al-ways, hap-py, an-i-mals)
     text = "The wonderful zoo is always happy. Animals like the rain."
-    assert [reading_level.syllables(w) for w in ["wonderful", "always", "happy", "animals", "like", "rain"]] == [
+    assert [readability.syllables(w) for w in ["wonderful", "always", "happy", "animals", "like", "rain"]] == [
         3,
         2,
         2,
@@ -27,8 +27,8 @@ def test_the_grade_formula_on_texts_worked_by_hand():
         1,
         1,
     ]
-    assert reading_level.flesch_kincaid_grade(text) == pytest.approx(0.39 * 10 / 2 + 11.8 * 16 / 10 - 15.59)
-    assert reading_level.flesch_kincaid_grade("") == 0.0
+    assert readability.fk_grade(text) == pytest.approx(0.39 * 10 / 2 + 11.8 * 16 / 10 - 15.59)
+    assert readability.fk_grade("") == 0.0
 
 
 def test_the_younger_band_gets_shorter_sentences_and_plainer_words():
@@ -51,7 +51,7 @@ def offline_grades(band: str) -> list[float]:
             for number in (1, 2, 3, 5, 10):
                 brief = make_brief(number=number, world=world, seed=seed, age_band=band)
                 text = reading_level.for_band(offline_prose.compose(brief).text, brief.age_band)
-                grades.append(reading_level.flesch_kincaid_grade(text))
+                grades.append(readability.fk_grade(text))
     return grades
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adventures', '0002_question_misconception_hook'),
+        ('adventures', '0004_hardening_feedback_once'),
     ]
 
     operations = [
