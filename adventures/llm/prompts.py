@@ -18,8 +18,8 @@ MIN_WORDS, MAX_WORDS = 300, 450
 # The last chapter is quoted in full; a cap keeps a runaway chapter from bloating every
 # later prompt (the end matters most, so the end is kept).
 LAST_CHAPTER_MAX_CHARS = 6000
-# The reader's age band sets the reading level (the read-along work adds the choice of
-# band; until then every adventure is written for the younger band).
+# The reader's age band (chosen on the start form) sets the reading level of the system
+# prompt; `_READERS` adds the band's detail to the chapter's own prompt.
 READING_LEVELS = {
     "8-10": "for readers aged 8 to 10: short sentences, everyday words, a new or hard word explained by what "
     "happens around it",
@@ -81,7 +81,8 @@ def chapter(brief: ChapterBrief) -> Prompt:
         _output(brief),
         f"Take care: {brief.caution}" if brief.caution else "",
     ]
-    system = STORYTELLER.replace("{reading_level}", READING_LEVELS[DEFAULT_AGE_BAND])
+    level = READING_LEVELS.get(brief.age_band, READING_LEVELS[DEFAULT_AGE_BAND])
+    system = STORYTELLER.replace("{reading_level}", level)
     if brief.caution:  # a rewrite: the reason comes first, where it weighs most
         sections.insert(0, f"Important: {brief.caution}")
     return Prompt(system=system, user="\n\n".join(s for s in sections if s))

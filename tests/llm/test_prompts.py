@@ -222,11 +222,14 @@ def test_prompt_builders_and_stream_cleaning_import_neither_the_orm_nor_the_netw
     assert result.returncode == 0, result.stderr
 
 
-def test_every_chapter_prompt_carries_plain_content_rules_and_the_younger_reading_level():
-    system = prompts.chapter(make_brief(number=2, kind=plan.STORY)).system
+def test_every_chapter_prompt_carries_plain_content_rules_and_the_band_s_reading_level():
+    system = prompts.chapter(make_brief(number=2, kind=plan.STORY, age_band="8-10")).system
     assert "no romance or crushes; no real people, celebrities or brands; no weapons used on anyone" in system
     assert "no dangerous stunts a child could copy" in system
     assert "Reading level: for readers aged 8 to 10: short sentences" in system
+    older = prompts.chapter(make_brief(number=2, kind=plan.STORY, age_band="11-13")).system
+    assert "Reading level: for readers aged 11 to 13: varied sentences" in older
+    assert "for readers aged 8 to 10" not in older
 
 
 def test_a_rewrite_puts_its_caution_first_and_the_looks_so_far_are_given():
