@@ -9,7 +9,7 @@ import re
 import pytest
 from django.conf import settings
 
-from tests.factories import start_adventure
+from tests.factories import start_adventure, visitor_session
 from tests.test_views import visitor_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +19,9 @@ DEFAULT = '<html lang="en" class="text-medium font-storybook spacing-normal colo
 
 @pytest.fixture
 def reader(client):
-    client.get("/")
+    # A browser that has started an adventure before (looking at / gives no visitor id).
+    session_key, _ = visitor_session()
+    client.cookies["sessionid"] = session_key
     adventure = start_adventure(visitor=visitor_of(client))
     return client, f"/adventures/{adventure.id}/"
 

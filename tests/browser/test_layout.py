@@ -69,7 +69,9 @@ def box(page, selector: str) -> dict[str, float]:
 # --- The start page ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "options", "most_screens"), [("360", PHONE, 4.2), ("zoom-200", ZOOM_200, 6.5)])
+# About 3.8 and 5.9 screens with four questions (it was about ten); the hero's pronouns and
+# the reader's age band then added two small ones.
+@pytest.mark.parametrize(("name", "options", "most_screens"), [("360", PHONE, 4.6), ("zoom-200", ZOOM_200, 7.2)])
 def test_the_start_page_is_short_and_its_cards_are_one_line(open_page, site, name, options, most_screens):
     page = open_page(**options)
     page.goto(f"{site}/")
