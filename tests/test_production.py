@@ -1,7 +1,7 @@
 """The production run of README.md, for real: collectstatic, DEBUG off, daphne with its
 size limits behind one TLS-ending load balancer (STORYWEB_TRUSTED_PROXIES=1). Secure cookies, HSTS
-and the Content Security Policy are on every answer; oversized socket messages are cut
-off by daphne before the game reads them; and a player can play."""
+and the Content Security Policy are on every answer; oversized socket messages are closed
+by daphne with 1009 before the game reads them; and a player can play."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from tests.support.servers import (
 )
 
 pytestmark = [pytest.mark.slow]
+
+MESSAGE_TOO_BIG = 1009
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -152,10 +154,10 @@ async def test_a_player_plays_and_daphne_cuts_off_oversized_messages(production_
     await player.send_raw('{"action": "resume", "pad": "' + "x" * 5000 + '"}')
     answer = (await player.receive_until("status--error"))[-1]  # (after the chapter's title and picture)
     assert answer.startswith('<div id="status" class="status status--error"') and "That message was too long." in answer
-    # Over daphne's limit: autobahn drops the connection (no close frame) before the
-    # game sees a byte of it; with daphne's default of 1 MiB this would be the polite error.
+    # Over daphne's limit: closed with 1009 (message too big; storyweb/bounds.py) before
+    # the game sees a byte of it; with daphne's default of 1 MiB this would be the polite error.
     await player.send_raw('{"action": "resume", "pad": "' + "x" * 20_000 + '"}')
-    assert await player.closed_with() is None
+    assert await player.closed_with() == MESSAGE_TOO_BIG
     assert query(database_url, "SELECT number, text, chosen_choice FROM adventures_chapter ORDER BY number") == before
 
     again = LivePlayer(server.url, adventure_id, browser)
