@@ -1,8 +1,9 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
 Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session and
-user from the cookie. HTTP request bodies over the limit are refused before Django reads
-them, and daphne closes oversized socket messages with 1009 (storyweb/bounds.py).
+user from the cookie. HTTP request bodies over the limit are refused (413) before Django
+reads them, and daphne neither keeps them nor drops oversized socket messages without
+a 1009 close (storyweb/bounds.py).
 Outside DEBUG, the deploy checks of adventures/checks.py run here so that an unsafe
 production configuration refuses to start.
 """
@@ -21,11 +22,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from adventures.checks import refuse_unsafe_production  # noqa: E402
-from storyweb.bounds import BodyLimit, close_oversized_messages_with_1009  # noqa: E402
+from storyweb.bounds import BodyLimit, tune_daphne  # noqa: E402
 from storyweb.routing import websocket_urlpatterns  # noqa: E402
 
 refuse_unsafe_production()
-close_oversized_messages_with_1009()
+tune_daphne()
 
 application = ProtocolTypeRouter(
     {

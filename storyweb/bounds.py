@@ -2,12 +2,15 @@
 limit refused at the ASGI layer, and WebSocket messages over daphne's limit closed with
 1009 instead of a dropped connection.
 
-Request bodies: `BodyLimit` answers 413 to an HTTP request whose Content-Length is over
-DATA_UPLOAD_MAX_MEMORY_SIZE without reading its body, and counts the chunks of a body
-without a length, answering 413 as soon as they pass the limit. Daphne itself receives
-the whole body (on disk, through twisted) and queues it for the application before the
-application starts, so this does not bound daphne's own memory: the balancer's body cap
-does (README: Production).
+Request bodies: daphne (twisted) receives a whole body before it starts the application
+(twisted spools it to a file, parses a form body into a dict the ASGI side never uses,
+then daphne queues every byte for the application at once), so an ASGI middleware
+alone cannot keep a 50 MB body out of memory. `bound_request_bodies_in_daphne()` makes
+daphne's request class keep no more than DATA_UPLOAD_MAX_MEMORY_SIZE of a body (by its
+Content-Length, or by counting what arrives without one), skip twisted's form parsing,
+and answer 413 without starting the application. `BodyLimit` is the same refusal as ASGI
+middleware, for any server (uvicorn too): 413 by Content-Length without reading the
+body, or as soon as the chunks of a body without a length pass the limit.
 
 Oversized socket messages: daphne passes `--websocket-max-message-size` and
 `--websocket-max-frame-size` to autobahn, whose server factory defaults to
@@ -26,6 +29,63 @@ from typing import Any
 from django.conf import settings
 
 TOO_LARGE = b"That request was too large."
+
+
+def tune_daphne() -> None:
+    """Both daphne adjustments below; storyweb/asgi.py calls this on import, which
+    daphne does before it builds its protocol factories."""
+    close_oversized_messages_with_1009()
+    bound_request_bodies_in_daphne()
+
+
+def _body_limit() -> int | None:
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def bound_request_bodies_in_daphne() -> None:
+    """When served by daphne: its HTTP requests keep at most the limit of a body and
+    answer a longer one with 413, the application never started."""
+    try:
+        from daphne import http_protocol
+    except ImportError:
+        return
+    base = http_protocol.WebRequest
+    if getattr(base, "bounds_bodies", False):
+        return
+
+    class WebRequest(base):  # type: ignore[misc, valid-type]
+        bounds_bodies = True
+        too_large = False
+        body_received = 0
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._parsePOSTFormSubmission = False  # twisted's own form parsing: unused by ASGI
+
+        def gotLength(self, length: int | None) -> None:
+            super().gotLength(length)
+            limit = _body_limit()
+            self.too_large = length is not None and limit is not None and length > limit
+
+        def handleContentChunk(self, data: bytes) -> None:
+            if self.too_large:
+                return  # dropped as it arrives
+            self.body_received += len(data)
+            limit = _body_limit()
+            if limit is not None and self.body_received > limit:
+                self.too_large = True
+                self.content.seek(0)
+                self.content.truncate()
+                return
+            super().handleContentChunk(data)
+
+        def process(self) -> Any:
+            if not self.too_large:
+                return super().process()
+            self.basic_error(413, b"Payload Too Large", TOO_LARGE.decode())
+            return None
+
+    http_protocol.WebRequest = WebRequest  # type: ignore[misc]
 
 
 def close_oversized_messages_with_1009() -> None:
