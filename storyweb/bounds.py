@@ -24,6 +24,7 @@ big), waits a second at most for the client's answer, and drops the connection.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.conf import settings
@@ -63,9 +64,12 @@ def bound_request_bodies_in_daphne() -> None:
             self._parsePOSTFormSubmission = False  # twisted's own form parsing: unused by ASGI
 
         def gotLength(self, length: int | None) -> None:
-            super().gotLength(length)
             limit = _body_limit()
             self.too_large = length is not None and limit is not None and length > limit
+            if self.too_large:
+                self.content = io.BytesIO()  # stays empty: no spool file for a body that is refused
+            else:
+                super().gotLength(length)
 
         def handleContentChunk(self, data: bytes) -> None:
             if self.too_large:
