@@ -161,6 +161,14 @@ async def test_a_player_plays_and_daphne_cuts_off_oversized_messages(production_
     assert await player.closed_with() == MESSAGE_TOO_BIG
     assert query(database_url, "SELECT number, text, chosen_choice FROM adventures_chapter ORDER BY number") == before
 
+    # A message over 16 KB in frames under it: the same (daphne's message limit).
+    fragmented = LivePlayer(server.url, adventure_id, browser)
+    await fragmented.connect()
+    await fragmented.receive()
+    await fragmented.ws.send(iter(['{"action": "resume", "pad": "', "x" * 10_000, "x" * 10_000, '"}']))
+    assert await fragmented.closed_with() == MESSAGE_TOO_BIG
+    assert query(database_url, "SELECT number, text, chosen_choice FROM adventures_chapter ORDER BY number") == before
+
     again = LivePlayer(server.url, adventure_id, browser)
     await again.connect()
     state = await again.receive()
