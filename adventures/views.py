@@ -258,23 +258,28 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/")
+# An adventure's stored picture: adventures/<uuid>/<stem>.<extension> (images.store()'s
+# names, with the suffix storage adds when a name is taken). Nothing else is served:
+# not reused/ (pictures kept for reuse, which pages never link to), no other folder.
+ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/[\w-]+\.[a-z0-9]+")
 
 
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponse:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
-    MEDIA_URL at it instead). An adventure's pictures go only to its owner (and to staff,
-    for the admin): 404 for anyone else, as for the adventure's pages. Names never change
-    once written, so the owner's browser keeps them for a year, and no shared cache does."""
-    found = ADVENTURE_FILE.match(name)
-    if found is not None:
-        try:
-            adventure_id = uuid.UUID(found.group(1))
-        except ValueError:
-            raise Http404("No such picture.") from None
-        if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
-            raise Http404("No such picture.")
+    MEDIA_URL at it instead). Only an adventure's own pictures, and only to its owner
+    (and to staff, for the admin): 404 for anyone else and for any other file, as for
+    the adventure's pages. Names never change once written, so the owner's browser keeps
+    them for a year, and no shared cache does."""
+    found = ADVENTURE_FILE.fullmatch(name)
+    if found is None:
+        raise Http404("No such picture.")
+    try:
+        adventure_id = uuid.UUID(found.group(1))
+    except ValueError:
+        raise Http404("No such picture.") from None
+    if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
+        raise Http404("No such picture.")
     response = serve(request, name, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     if name.endswith(".svg"):

@@ -1,8 +1,11 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels.
 
 Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session and
-user from the cookie. Outside DEBUG, the deploy checks of adventures/checks.py run
-here so that an unsafe production configuration refuses to start.
+user from the cookie. HTTP request bodies over the limit are refused (413) before Django
+reads them, and daphne neither keeps them nor drops oversized socket messages without
+a 1009 close (storyweb/bounds.py).
+Outside DEBUG, the deploy checks of adventures/checks.py run here so that an unsafe
+production configuration refuses to start.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from adventures.checks import refuse_unsafe_production  # noqa: E402
+from storyweb.bounds import BodyLimit, tune_daphne  # noqa: E402
 from storyweb.routing import websocket_urlpatterns  # noqa: E402
 
 refuse_unsafe_production()
+tune_daphne()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -97,3 +97,54 @@ def test_a_body_over_the_limit_is_refused_before_it_is_parsed(client, settings):
     response = client.post("/adventures/", {**FORM, "pad": big})
     assert response.status_code == 400
     assert Session.objects.count() == 0
+
+
+class Recorder:
+    """An ASGI app that reads the whole body and says what it got."""
+
+    def __init__(self) -> None:
+        self.body: bytes | None = None
+
+    async def __call__(self, scope, receive, send):
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.body = body
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def through_body_limit(headers, chunks):
+    from storyweb.bounds import BodyLimit
+
+    app = Recorder()
+    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+    read = []
+
+    async def receive():
+        read.append(1)
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/adventures/", "headers": headers}
+    await BodyLimit(app)(scope, receive, send)
+    return sent[0]["status"], app.body, len(read)
+
+
+async def test_body_limit_refuses_by_length_unread_and_counts_chunks(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    # Declared over the limit: 413, and not one message of the body read.
+    assert await through_body_limit([(b"content-length", b"101")], [b"x" * 101]) == (413, None, 0)
+    # Declared within: handed on untouched.
+    assert await through_body_limit([(b"content-length", b"100")], [b"x" * 100]) == (200, b"x" * 100, 1)
+    # No length: counted, refused at the chunk that passes the limit (the rest never read).
+    assert await through_body_limit([], [b"x" * 60, b"x" * 60, b"x" * 60]) == (413, None, 2)
+    # No length, within: every chunk replayed to the app in order.
+    assert await through_body_limit([], [b"a" * 50, b"b" * 50]) == (200, b"a" * 50 + b"b" * 50, 2)

@@ -4,23 +4,23 @@ recovery the page (reconnecting by itself, as htmx's ws extension does after clo
 code 1011) carries on from the last saved chapter; nothing is lost or doubled.
 
 Real daphne processes; the Redis is the test's own redis-server (killed with -9 and
-started again on the same port); PostgreSQL sits behind a gate the test cuts (see
-tests/support/faults.py for why PostgreSQL itself is not stopped).
+started again on the same port); the PostgreSQL is a throwaway cluster of the test's own
+(initdb under /tmp, a free port) that it really stops (`pg_ctl stop -m immediate`) and
+starts again. Both run on every pass, SQLite's too: they bring their own services and
+never touch the machine's shared ones.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.consumer_support import choice_ids
-from tests.support.faults import Gate, OwnRedis
+from tests.support.faults import OwnPostgres, OwnRedis
 from tests.support.live import Browser, LivePlayer
 from tests.support.servers import Server, prepare, query, scratch_database, server_env
 from tests.test_restart import PIECE, saved_chapters
@@ -168,35 +168,34 @@ class OwnRedisOnPort(OwnRedis):
 
 
 @pytest.fixture
-def behind_a_gate(tmp_path, redis_server):
-    """A daphne process whose PostgreSQL connections all pass through a gate."""
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        pytest.skip("needs PostgreSQL: DATABASE_URL (the suite's PostgreSQL pass)")
-    with scratch_database(tmp_path) as database_url:
-        direct = urlparse(database_url)
-        gate = Gate((direct.hostname or "127.0.0.1", direct.port or 5432)).restore()
-        gated_url = urlunparse(direct._replace(netloc=f"{direct.username or 'postgres'}@127.0.0.1:{gate.port}"))
-        env = server_env(
-            gated_url,
-            tmp_path / "media",
-            REDIS_URL=redis_server.url,
-            STORYWEB_OFFLINE_DELAY_MS="40",
-            STORYWEB_RECONNECT_PAUSE_SECONDS="0.5",
-            STORYWEB_DB_POOL_TIMEOUT="3",
-            STORYWEB_REDIS_PREFIX=f"outage-{uuid.uuid4().hex[:8]}",
-        )
-        prepare(env)
-        server = Server(env, tmp_path / "daphne.log").start()
-        try:
-            yield server, database_url, gate
-        finally:
-            server.stop()
-            gate.cut()
+def own_postgres():
+    postgres = OwnPostgres().init().start()
+    yield postgres
+    postgres.destroy()
 
 
-@pytest.mark.postgres
-async def test_postgresql_gone_mid_chapter(behind_a_gate):
-    server, database_url, gate = behind_a_gate
+@pytest.fixture
+def on_own_postgres(tmp_path, own_postgres, redis_server):
+    """A daphne process on a PostgreSQL cluster of the test's own."""
+    env = server_env(
+        own_postgres.url,
+        tmp_path / "media",
+        REDIS_URL=redis_server.url,
+        STORYWEB_OFFLINE_DELAY_MS="40",
+        STORYWEB_RECONNECT_PAUSE_SECONDS="0.5",
+        STORYWEB_DB_POOL_TIMEOUT="3",
+        STORYWEB_REDIS_PREFIX=f"outage-{uuid.uuid4().hex[:8]}",
+    )
+    prepare(env)
+    server = Server(env, tmp_path / "daphne.log").start()
+    try:
+        yield server, own_postgres.url, own_postgres
+    finally:
+        server.stop()
+
+
+async def test_postgresql_stopped_mid_chapter(on_own_postgres):
+    server, database_url, postgres = on_own_postgres
     browser = Browser(server.url)
     adventure_id = browser.start_adventure(length=6)
     player = Listener(server.url, adventure_id, browser)
@@ -205,7 +204,7 @@ async def test_postgresql_gone_mid_chapter(behind_a_gate):
     first_pick = choice_ids(final)[0]
     await player.choose(1, first_pick)
     await player.receive_until(PIECE)  # chapter 2 is streaming...
-    gate.cut()  # ...when PostgreSQL goes away
+    postgres.stop("immediate")  # ...when PostgreSQL stops (every backend ends at once)
 
     # The player hears within seconds: the writer's "chapter failed" (and the page asks
     # again by itself), or, when a background event (chapter 1's picture or title)
@@ -224,7 +223,7 @@ async def test_postgresql_gone_mid_chapter(behind_a_gate):
     page = browser.get(f"/adventures/{adventure_id}/")
     assert page.status == 503 and "The storytellers are taking a short break" in page.text
 
-    gate.restore()
+    postgres.start()  # crash recovery from the WAL, then it answers again
     started = time.monotonic()
     player = await reconnect(server.url, adventure_id, browser)
     final = await chapter_from(player, 2)
@@ -236,11 +235,11 @@ async def test_postgresql_gone_mid_chapter(behind_a_gate):
     # (First let chapter 2's title and picture land, so that no background event meets
     # the outage on this socket before the choice does.)
     await background_done(database_url, adventure_id, 2)
-    gate.cut()
+    postgres.stop("fast")  # a clean shutdown this time: clients are told and disconnected
     await player.choose(2, second_pick)
     await player.receive_until(NOT_SAVED, timeout=20)
     assert await player.closed_with() == INTERNAL_ERROR
-    gate.restore()
+    postgres.start()
     player = await reconnect(server.url, adventure_id, browser)
     final = await chapter_from(player, 2)
     assert choice_ids(final)[0] == second_pick

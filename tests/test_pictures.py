@@ -261,3 +261,35 @@ async def test_pictures_go_only_to_the_adventures_owner(media):
         lambda: [fetch(client_for(session_key)), fetch(client_for(stranger_key)), fetch(Client())]
     )()
     assert statuses == [200, 404, 404]
+
+
+async def test_nothing_but_an_owned_adventures_picture_is_served(media):
+    """Not a picture kept for reuse, not a stray file, not another adventure's picture
+    reached through `..` from one's own folder (a raw client sends it unnormalised)."""
+    mine_key, mine = await new_game()
+    theirs_key, theirs = await new_game(seed=4)
+    for session_key, adventure in ((mine_key, mine), (theirs_key, theirs)):
+        player = Player(adventure.id, session_key)
+        await player.connect()
+        await player.receive_chapter(1)
+        await player.settle()
+        await player.close()
+    their_picture = (await database_sync_to_async(chapter)(theirs.id, 1)).image.name
+    (media / "reused").mkdir(exist_ok=True)
+    (media / "reused" / "0123abcd.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (media / "notes.txt").write_text("not a picture")
+    their_file = their_picture.rsplit("/", 1)[1]
+    paths = [
+        f"/media/{their_picture}",  # (theirs: 200 for them, below)
+        "/media/reused/0123abcd.svg",
+        "/media/notes.txt",
+        f"/media/adventures/{mine.id}/../{theirs.id}/{their_file}",
+        f"/media/adventures/{mine.id}/../../reused/0123abcd.svg",
+    ]
+
+    def statuses(session_key):
+        client = client_for(session_key)
+        return [client.get(path).status_code for path in paths]
+
+    assert await database_sync_to_async(statuses)(mine_key) == [404] * 5
+    assert await database_sync_to_async(statuses)(theirs_key) == [200, 404, 404, 404, 404]

@@ -1,10 +1,11 @@
 """The production run of README.md, for real: collectstatic, DEBUG off, daphne with its
 size limits behind one TLS-ending load balancer (STORYWEB_TRUSTED_PROXIES=1). Secure cookies, HSTS
-and the Content Security Policy are on every answer; oversized socket messages are cut
-off by daphne before the game reads them; and a player can play."""
+and the Content Security Policy are on every answer; oversized socket messages are closed
+by daphne with 1009 before the game reads them; and a player can play."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import uuid
@@ -26,6 +27,8 @@ from tests.support.servers import (
 )
 
 pytestmark = [pytest.mark.slow]
+
+MESSAGE_TOO_BIG = 1009
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -152,10 +155,18 @@ async def test_a_player_plays_and_daphne_cuts_off_oversized_messages(production_
     await player.send_raw('{"action": "resume", "pad": "' + "x" * 5000 + '"}')
     answer = (await player.receive_until("status--error"))[-1]  # (after the chapter's title and picture)
     assert answer.startswith('<div id="status" class="status status--error"') and "That message was too long." in answer
-    # Over daphne's limit: autobahn drops the connection (no close frame) before the
-    # game sees a byte of it; with daphne's default of 1 MiB this would be the polite error.
+    # Over daphne's limit: closed with 1009 (message too big; storyweb/bounds.py) before
+    # the game sees a byte of it; with daphne's default of 1 MiB this would be the polite error.
     await player.send_raw('{"action": "resume", "pad": "' + "x" * 20_000 + '"}')
-    assert await player.closed_with() is None
+    assert await player.closed_with() == MESSAGE_TOO_BIG
+    assert query(database_url, "SELECT number, text, chosen_choice FROM adventures_chapter ORDER BY number") == before
+
+    # A message over 16 KB in frames under it: the same (daphne's message limit).
+    fragmented = LivePlayer(server.url, adventure_id, browser)
+    await fragmented.connect()
+    await fragmented.receive()
+    await fragmented.ws.send(iter(['{"action": "resume", "pad": "', "x" * 10_000, "x" * 10_000, '"}']))
+    assert await fragmented.closed_with() == MESSAGE_TOO_BIG
     assert query(database_url, "SELECT number, text, chosen_choice FROM adventures_chapter ORDER BY number") == before
 
     again = LivePlayer(server.url, adventure_id, browser)
@@ -178,3 +189,59 @@ async def test_a_foreign_origin_cannot_open_a_socket(production_server):
         with pytest.raises(InvalidStatus) as refused:
             await player.connect()
         assert refused.value.response.status_code == 403
+
+
+def post_raw(server, path: str, body, headers: dict[str, str]):
+    """A POST straight to daphne: `body` bytes (with Content-Length) or an iterable of
+    chunks (Transfer-Encoding: chunked, no length). The response, read."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers=headers, encode_chunked=not isinstance(body, bytes))
+        response = connection.getresponse()
+        response.body = response.read()
+        return response
+    finally:
+        connection.close()
+
+
+async def test_a_body_over_the_limit_gets_413_before_django_and_the_game_goes_on(production_server):
+    server, database_url = production_server
+    browser = Browser(server.url, behind_tls=True)
+    address = {"X-Forwarded-For": "192.0.2.88"}  # its own: the others' limit is 2 an hour
+    assert browser.get("/", **address).status == 200
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": browser.cookie_header(),
+        "X-Forwarded-Proto": "https",
+        "Origin": browser.origin(),
+        "X-CSRFToken": browser.cookie("csrftoken"),
+        **address,
+    }
+    form = b"world=pearlwater-deep&topic=ocean-life&difficulty=standard&length=6&pad="
+    over = 256 * 1024 + 1 - len(form)  # STORYWEB_MAX_REQUEST_BYTES + 1 in all
+    adventures = "SELECT count(*) FROM adventures_adventure"
+    before = query(database_url, adventures)[0][0]
+
+    # Declared too large: refused by its Content-Length, the body dropped as it arrives
+    # (storyweb/bounds.py: daphne's own 413 page; the application never starts).
+    refused = post_raw(server, "/adventures/", form + b"x" * (2 * 1024 * 1024), headers)
+    assert refused.status == 413 and b"413 Payload Too Large" in refused.body  # daphne refused it, unkept
+    assert post_raw(server, "/adventures/", form + b"x" * over, headers).status == 413
+    # No length at all: the chunks are counted, and refused once past the limit.
+    refused = post_raw(server, "/adventures/", iter([form] + [b"x" * 65536] * 8), headers)
+    assert refused.status == 413 and b"413 Payload Too Large" in refused.body  # daphne: kept no more than the limit
+    assert query(database_url, adventures)[0][0] == before
+
+    # Within the limit, with a length or chunked, a body still reaches Django: new adventures.
+    assert post_raw(server, "/adventures/", form + b"x" * (over - 1), headers).status == 302
+    started = post_raw(server, "/adventures/", iter([form, b"x" * 10]), headers)
+    assert started.status == 302
+    assert query(database_url, adventures)[0][0] == before + 2
+    # And the game plays on: the second one's chapter 1, over the session it was started with.
+    session = next(c.split(";")[0] for c in started.headers.get_all("Set-Cookie") if c.startswith("sessionid="))
+    player = LivePlayer(server.url, started.getheader("Location").split("/")[-2], browser)
+    player.cookies = f"{headers['Cookie']}; {session}"
+    await player.connect()
+    _, final = await player.receive_chapter(1)
+    assert len(choice_ids(final)) == 3
+    await player.close()

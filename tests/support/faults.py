@@ -1,20 +1,22 @@
 """Infrastructure to break on purpose, the suite's own: a redis-server on a free port
-(killed and started again by the test), and a gate in front of PostgreSQL.
+(killed and started again by the test), and a throwaway PostgreSQL cluster (initdb and
+pg_ctl under /tmp, on a free port) that the test really stops and starts again.
 
-PostgreSQL is not stopped for real: this machine's cluster is shared with others, and
-a throwaway cluster needs initdb. The gate is a TCP relay between the servers and
-PostgreSQL; `cut()` breaks every open connection and refuses new ones, which is what
-a stopped or crashed PostgreSQL looks like from the application's side (the same
-errors: connection reset, connection refused); `restore()` lets them through again.
+Neither ever touches the machine's shared services (Redis on 6379, PostgreSQL on 5432):
+OwnPostgres runs pg_ctl only with `-D` pointing at the data directory it created itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
+import os
+import shutil
 import socket
 import subprocess
-import threading
+import tempfile
 import time
+from pathlib import Path
 
 from tests.support.servers import free_port
 
@@ -55,62 +57,85 @@ class OwnRedis:
             self.process.wait(10)
 
 
-class Gate:
-    """A TCP relay from a free port to `upstream`, that can be cut and restored."""
+def postgres_program(name: str) -> str:
+    """initdb or pg_ctl: Debian keeps them under /usr/lib/postgresql/<version>/bin/
+    (the newest wins), elsewhere they are on PATH."""
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=lambda p: int(Path(p).parts[-3].split(".")[0])
+    )
+    found = candidates[-1] if candidates else shutil.which(name)
+    if not found:
+        raise RuntimeError(f"{name} not found: install PostgreSQL's server binaries (Debian: postgresql)")
+    return found
 
-    def __init__(self, upstream: tuple[str, int]) -> None:
-        self.upstream = upstream
+
+class OwnPostgres:
+    """A throwaway PostgreSQL cluster: initdb into a fresh directory under /tmp, trust
+    authentication, listening on 127.0.0.1 and a free port only, no fsync. PostgreSQL
+    refuses to run as root, so as root it runs as the `postgres` OS user."""
+
+    def __init__(self) -> None:
         self.port = free_port()
-        self.listener: socket.socket | None = None
-        self.open_sockets: set[socket.socket] = set()
-        self.lock = threading.Lock()
+        self.root = Path(tempfile.mkdtemp(prefix="storyweb-pg-", dir="/tmp"))
+        self.data = self.root / "data"
+        self.as_postgres = os.geteuid() == 0
+        if self.as_postgres:
+            shutil.chown(self.root, user="postgres")
 
-    def restore(self) -> Gate:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(128)
-        self.listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        command = ["runuser", "-u", "postgres", "--", *args] if self.as_postgres else list(args)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=self.root)
+        if result.returncode != 0:
+            log = self.root / "postgres.log"
+            raise RuntimeError(
+                f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}\n{log.read_text() if log.exists() else ''}"
+            )
+
+    def init(self) -> OwnPostgres:
+        self._run(
+            postgres_program("initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         return self
 
-    def cut(self) -> None:
-        listener, self.listener = self.listener, None
-        if listener is not None:
-            with contextlib.suppress(OSError):
-                listener.shutdown(socket.SHUT_RDWR)
-            listener.close()
-        with self.lock:
-            doomed, self.open_sockets = self.open_sockets, set()
-        for sock in doomed:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
+    def start(self) -> OwnPostgres:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off"
+        self._run(
+            postgres_program("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "postgres.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        return self
 
-    def _accept(self, listener: socket.socket) -> None:
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-                server.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                self.open_sockets |= {client, server}
-            for source, target in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+    def stop(self, mode: str = "immediate") -> None:
+        """pg_ctl stop: `immediate` ends every backend at once without a checkpoint (as a
+        crash would; the next start recovers from the WAL), `fast` disconnects the clients
+        and shuts down cleanly."""
+        self._run(postgres_program("pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
 
-    def _pump(self, source: socket.socket, target: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+    def destroy(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
+                self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
