@@ -156,7 +156,8 @@ def read_topics() -> list[dict[str, Any]]:
 def agency_categories() -> dict[str, AgencyCategory]:
     data = _read(CONTENT_DIR / "agency.yaml")
     categories = data.get("categories") if isinstance(data, dict) else None
-    _require(isinstance(categories, dict), "agency.yaml: needs `categories`")
+    if not isinstance(categories, dict):
+        raise ContentError("agency.yaml: needs `categories`")
     _require(set(categories) == set(AGENCY_CATEGORIES), f"agency.yaml: categories must be {AGENCY_CATEGORIES}")
     result = {}
     for key in AGENCY_CATEGORIES:

@@ -6,7 +6,7 @@ Reads live on the QuerySets here; every write goes through adventures/services.p
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -59,7 +59,7 @@ class AgeBand(models.TextChoices):
 
 
 class ContentQuerySet(models.QuerySet):
-    def active(self) -> ContentQuerySet:
+    def active(self) -> Self:
         return self.filter(is_active=True)
 
 
@@ -390,7 +390,7 @@ class SafetyFlagManager(models.Manager["SafetyFlag"]):
 class SafetyFlag(TelemetryEvent):
     """The `safety_flag` events (adventures/safety/flags.py), for the admin's review list."""
 
-    objects = SafetyFlagManager()
+    objects: ClassVar[SafetyFlagManager] = SafetyFlagManager()
 
     class Meta:
         proxy = True

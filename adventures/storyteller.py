@@ -74,7 +74,8 @@ def _draw_question(adventure: Adventure, number: int, used: list[int]) -> Questi
         candidates = list(Question.objects.active().filter(topic_id=adventure.topic_id).exclude(id__in=used))
     if not candidates:
         raise NothingToWrite(f"topic {adventure.topic_id} has no unused questions left")
-    return random.Random(f"{adventure.seed}:question:{number}").choice(candidates)
+    question: Question = random.Random(f"{adventure.seed}:question:{number}").choice(candidates)
+    return question
 
 
 def world_brief(world: Any) -> base.WorldBrief:

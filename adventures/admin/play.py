@@ -54,7 +54,7 @@ class ChapterInline(ReadOnlyInline, admin.StackedInline):
 
     @admin.display(description="Picture")
     def picture(self, chapter: Chapter) -> str:
-        return thumbnail(chapter.image.name, chapter.image_alt) or "-"
+        return thumbnail(chapter.image.name or "", chapter.image_alt) or "-"
 
     @admin.display(description="Choices")
     def choice_list(self, chapter: Chapter) -> str:
@@ -79,7 +79,8 @@ class ChapterInline(ReadOnlyInline, admin.StackedInline):
 
 class CharacterVisualInline(ReadOnlyInline, admin.TabularInline):
     model = CharacterVisual
-    fields = readonly_fields = ["name", "description", "updated_at"]
+    readonly_fields = ["name", "description", "updated_at"]
+    fields = list(readonly_fields)
 
 
 @admin.register(Adventure)
@@ -158,11 +159,12 @@ class AdventureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Chapters", ordering="chapter_count")
     def chapters_written(self, adventure: Adventure) -> int:
-        return adventure.chapter_count
+        count: int = getattr(adventure, "chapter_count")  # noqa: B009 - annotated by get_queryset
+        return count
 
     @admin.display(description="Owner", ordering="visitor")
     def owner(self, adventure: Adventure) -> str:
-        if adventure.user_id:
+        if adventure.user is not None:
             return adventure.user.get_username()
         return f"visitor {adventure.visitor[:8]}"
 

@@ -9,7 +9,7 @@ tested with hand-made briefs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -240,7 +240,7 @@ class ChoiceRepairer(Protocol):
 class Provider(Protocol):
     name: str
 
-    def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+    def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | Rewind | ChapterDone, None]:
         """Yield TextPiece as prose becomes ready, then exactly one ChapterDone. A
         Rewind in between withdraws every TextPiece before it (a new draft follows).
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from django.conf import settings
 
@@ -34,7 +34,7 @@ SVG = "image/svg+xml"
 class OfflineProvider:
     name = "offline"
 
-    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
+    async def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | ChapterDone, None]:
         composition = offline_prose.compose(brief)
         text = reading_level.for_band(composition.text.strip(), brief.age_band)
         # Read on every call so a test or an operator can change the pace at run time.

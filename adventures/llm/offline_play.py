@@ -92,6 +92,7 @@ def play(
         answered = None
         if previous is not None and previous.brief.kind == plan.LESSON:
             q = previous.brief.question
+            assert q is not None  # noqa: S101 - a lesson brief always has its question
             answered = base.Answered(question=q, chosen=previous.chosen or "", correct=previous.chosen == q.answer)
         question = None
         if kind == plan.LESSON:
@@ -134,6 +135,7 @@ def play(
             picked = rng.choice(options)
             chosen: str | None = picked.name
         elif kind == plan.LESSON:
+            assert question is not None  # noqa: S101 - a lesson always draws a question
             chosen = rng.choice([question.answer, *question.wrong])
         elif composition.choices:
             chosen = rng.choice(composition.choices)

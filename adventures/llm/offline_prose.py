@@ -140,7 +140,8 @@ def _plot_template(brief: ChapterBrief, part: str) -> str:
 
 
 def _ending(text: str) -> str:
-    return re.search(r"[.!?]*[”’\"']*$", text)[0]
+    found = re.search(r"[.!?]*[”’\"']*$", text)
+    return found[0] if found else ""  # the pattern matches every text, even ""
 
 
 _BY_LESSON = ("open.right", "open.wrong", "lesson.")
