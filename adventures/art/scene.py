@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 from .. import plan
-from ..llm import offline_grammar, offline_plot, offline_words
+from ..llm import offline_grammar, offline_names, offline_plot, offline_words
 from ..llm.base import ChapterBrief, Character
 from . import figures, motifs, obstacles
 from .emblems import agency_kind
@@ -178,7 +178,7 @@ class Shot(NamedTuple):
 
 
 def _named(character: Character, text: str) -> bool:
-    return bool(text) and offline_words.named_in(character, text)
+    return bool(text) and offline_names.named_in(character, text)
 
 
 def shot_for(brief: ChapterBrief, text: str) -> Shot:

@@ -16,7 +16,7 @@ from collections.abc import AsyncGenerator
 from django.conf import settings
 
 from adventures import reading_level
-from adventures.llm import offline_prose, offline_words
+from adventures.llm import offline_names, offline_prose, offline_words
 from adventures.llm.base import (
     AgencyOption,
     ChapterBrief,
@@ -57,7 +57,7 @@ class OfflineProvider:
             look = f"{look.rstrip('.')}; {_with_agency(brief, brief.agency)}"
         visuals[brief.protagonist_name] = _sentence(look)
         for character in brief.world.characters:
-            if offline_words.named_in(character, text):
+            if offline_names.named_in(character, text):
                 visuals[character.name] = _sentence(character.look)
         return visuals
 

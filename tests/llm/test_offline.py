@@ -11,7 +11,7 @@ import pytest
 
 from adventures import art, library, plan
 from adventures.chapter_text import paragraphs, validate_choices, word_count
-from adventures.llm import base, offline_plot, offline_prose, offline_words
+from adventures.llm import base, offline_names, offline_plot, offline_prose, offline_words
 from adventures.llm.offline import OfflineProvider, pieces
 from adventures.llm.offline_grammar import capitalise_sentences, definite, head, past_tense
 from tests.llm.briefs import make_brief
@@ -347,7 +347,7 @@ async def test_character_visuals_cover_the_hero_and_everyone_named():
     companion = brief.elements.companion
     assert visuals[companion.name] == companion.look[0].upper() + companion.look[1:] + "."
     for character in brief.world.characters:
-        assert (character.name in visuals) == offline_words.named_in(character, done.text)
+        assert (character.name in visuals) == offline_names.named_in(character, done.text)
 
 
 async def test_character_visuals_in_chapter_one_have_no_agency_yet():
@@ -359,9 +359,9 @@ async def test_character_visuals_in_chapter_one_have_no_agency_yet():
 
 def test_characters_are_recognised_by_the_distinctive_part_of_their_name():
     sprocket = base.Character("Professor Tilda Sprocket", "an inventor", "goggles")
-    assert offline_words.named_in(sprocket, "Then Professor Sprocket laughed.")
-    assert not offline_words.named_in(sprocket, "The professor laughed.")
-    assert offline_words.named_in(base.Character("Wim and Wen", "sprites", "swirly"), "Wen giggled.")
+    assert offline_names.named_in(sprocket, "Then Professor Sprocket laughed.")
+    assert not offline_names.named_in(sprocket, "The professor laughed.")
+    assert offline_names.named_in(base.Character("Wim and Wen", "sprites", "swirly"), "Wen giggled.")
 
 
 async def test_chapter_picture_is_an_svg_with_a_description():
@@ -445,11 +445,11 @@ def test_phrases_fit_the_sentences_they_go_into():
     assert head("a huge sleeping bear snoring across the path") == "a huge sleeping bear"
     assert definite("a pair of boots that never slip") == "the boots"
     assert definite("a brass compass whose needle swings toward whatever you need most") == "the brass compass"
-    assert offline_words.short_name("Professor Tilda Sprocket") == "Professor Sprocket"
-    assert offline_words.short_name("Hazel Thimblewick") == "Hazel"
-    assert offline_words.short_name("Grandma Ingrid Snowberry") == "Grandma Ingrid"
-    assert offline_words.short_name("Sky Mother") == "Sky Mother"
-    assert offline_words.short_name("Wim and Wen") == "Wim and Wen"
+    assert offline_names.short_name("Professor Tilda Sprocket") == "Professor Sprocket"
+    assert offline_names.short_name("Hazel Thimblewick") == "Hazel"
+    assert offline_names.short_name("Grandma Ingrid Snowberry") == "Grandma Ingrid"
+    assert offline_names.short_name("Sky Mother") == "Sky Mother"
+    assert offline_names.short_name("Wim and Wen") == "Wim and Wen"
     assert capitalise_sentences("“done.” the fox smiled. “Where?” asked Hazel.") == (
         "“Done.” The fox smiled. “Where?” asked Hazel."
     )
