@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import admin
@@ -67,9 +68,9 @@ class ChapterInline(ReadOnlyInline, admin.StackedInline):
                 "<li>{}{}{}</li>",
                 (
                     (
-                        choice.get("text", ""),
-                        " (correct)" if choice.get("correct") else "",
-                        " ← chosen" if choice.get("id") == chapter.chosen_choice else "",
+                        choice.text,
+                        " (correct)" if choice.correct else "",
+                        " ← chosen" if choice.id == chapter.chosen_choice else "",
                     )
                     for choice in chapter.choices
                 ),
@@ -170,7 +171,7 @@ class AdventureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Narrative elements")
     def story_elements(self, adventure: Adventure) -> str:
-        return pretty_json(adventure.elements)
+        return pretty_json(dataclasses.asdict(adventure.elements))
 
     @admin.display(description="Agency options")
     def agency_option_list(self, adventure: Adventure) -> str:
@@ -181,9 +182,9 @@ class AdventureAdmin(admin.ModelAdmin):
                 "<li>{} {}: {}</li>",
                 (
                     (
-                        thumbnail(option.get("image", ""), option.get("alt", "")),
-                        option.get("name"),
-                        option.get("visual"),
+                        thumbnail(option.image or "", option.alt or ""),
+                        option.name,
+                        option.visual,
                     )
                     for option in adventure.agency_options or []
                 ),

@@ -20,6 +20,7 @@ from adventures.llm import offline_plot
 from adventures.llm.base import ChapterBrief, Character
 from adventures.llm.offline_grammar import capitalise, definite, lower_first, past_tense
 from adventures.llm.offline_names import mid_sentence, short_name
+from adventures.plan import ChapterKind
 
 PROSE_FILE = Path(__file__).resolve().parent.parent / "content" / "offline" / "prose.yaml"
 
@@ -96,7 +97,7 @@ def scene_for(brief: ChapterBrief) -> Scene:
     def pick(purpose: str, items: Sequence[Any], first: Any, **kw: Any) -> Any:
         return _mentioned(choice, items, **kw) or route_pick(brief, purpose, items, first)
 
-    if brief.kind == plan.CONCLUSION:
+    if brief.kind == ChapterKind.CONCLUSION:
         place = e.setting  # the journey ends where it began
     else:
         place = _mentioned(choice, w.settings)
