@@ -8,7 +8,7 @@ The stored JSON is the same as a plain JSONField's, and so is the field's migrat
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -19,13 +19,24 @@ from django.db.models.query_utils import DeferredAttribute
 class ShapedAttribute(DeferredAttribute):
     """Every value assigned (by a caller, by Model.__init__ from a row) is made typed."""
 
-    field: ShapedJSONField
+    field: ShapedJSONField[Any, Any]
 
     def __set__(self, instance: models.Model, value: Any) -> None:
         instance.__dict__[self.field.attname] = self.field.to_shape(value)
 
 
-class ShapedJSONField(models.JSONField):
+if TYPE_CHECKING:  # django-stubs' JSONField is generic: what it is set to, what it gives
+    _GenericJSONField = models.JSONField
+else:
+
+    class _GenericJSONField[ST, GT](models.JSONField):
+        """Django's JSONField, subscriptable at run time as django-stubs' is for mypy."""
+
+
+class ShapedJSONField[ST, GT](_GenericJSONField[ST, GT]):
+    """`ShapedJSONField[Any, Shape](shape=Shape)`: the attribute reads as `Shape`, for
+    mypy as at run time, and may be set to the shape or its JSON."""
+
     descriptor_class = ShapedAttribute
 
     def __init__(self, *args: Any, shape: Any = Any, **kwargs: Any) -> None:
@@ -38,7 +49,7 @@ class ShapedJSONField(models.JSONField):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.JSONField", args, kwargs
 
-    def clone(self) -> ShapedJSONField:
+    def clone(self) -> ShapedJSONField[ST, GT]:
         field = super().clone()
         field.shape, field.adapter = self.shape, self.adapter
         return field

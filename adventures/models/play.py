@@ -85,19 +85,21 @@ class Adventure(models.Model):
     length = models.PositiveSmallIntegerField(
         choices=[(n, label) for n, label in plan_rules.LENGTH_LABELS.items()], default=plan_rules.DEFAULT_LENGTH
     )
-    plan = ShapedJSONField(shape=list[ChapterKind], help_text="Chapter kinds in order, fixed at the start.")
+    plan = ShapedJSONField[Any, list[ChapterKind]](
+        shape=list[ChapterKind], help_text="Chapter kinds in order, fixed at the start."
+    )
     seed = models.BigIntegerField(help_text="Seeds every random draw of this adventure.")
-    elements = ShapedJSONField(
+    elements = ShapedJSONField[Any, Elements](
         shape=Elements, help_text="The drawn quest, setting, theme, moral, plot twist and senses."
     )
     protagonist_name = models.CharField(max_length=60)
     protagonist_look = models.TextField()
     pronouns = models.CharField(max_length=4, choices=Pronouns.choices, default=Pronouns.THEY)
     agency_category = models.CharField(max_length=20)
-    agency_options = ShapedJSONField(
+    agency_options = ShapedJSONField[Any, list[AgencyOption]](
         shape=list[AgencyOption], help_text="The three options offered at the end of chapter 1."
     )
-    agency = ShapedJSONField(
+    agency = ShapedJSONField[Any, AgencyOption | None](
         shape=AgencyOption | None, null=True, blank=True, help_text="The option picked: {id, name, visual}."
     )
     status = models.CharField(
@@ -161,7 +163,7 @@ class Chapter(models.Model):
     number = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=[(kind.value, kind.label) for kind in ChapterKind])
     text = models.TextField()
-    choices = ShapedJSONField(shape=list[Choice], default=list, blank=True)
+    choices = ShapedJSONField[Any, list[Choice]](shape=list[Choice], default=list, blank=True)
     # NULL until chosen: `UPDATE ... WHERE chosen_choice IS NULL` makes a choice count once.
     chosen_choice = models.CharField(max_length=32, null=True, blank=True)  # noqa: DJ001
     chosen_at = models.DateTimeField(null=True, blank=True)
