@@ -301,8 +301,8 @@ def title_and_summary(brief: ChapterBrief) -> tuple[str, str]:
     }
     writer = _Writer(brief, words)
     key = _summary_key(brief)
-    summary_key = "story_alone" if key == "story" and "meet" not in composition.beats else key
-    if key == "story" and "obstacle.meet" not in composition.beats:
+    summary_key = "story_alone" if key == ChapterKind.STORY and "meet" not in composition.beats else key
+    if key == ChapterKind.STORY and "obstacle.meet" not in composition.beats:
         summary_key = "story_trail"
     # Dealt like the prose: each chapter looks at its own two cards of the shuffled deck
     # (so neighbours never meet the same one) and takes the first short enough for it (a
