@@ -109,3 +109,16 @@ def test_a_wrong_shape_is_refused_with_a_clear_message_and_nothing_is_written(ch
     assert Chapter.objects.get(pk=chapter.pk).choices == [
         Choice(id=o.id, text=o.name) for o in adventure.agency_options
     ]
+
+
+def test_a_chapter_with_shapes_passes_full_clean_and_the_admin_shows_the_json():
+    from django.contrib.admin.utils import display_for_field
+
+    adventure, chapter = adventure_with_chapter_1()
+    chapter.full_clean()  # Django's "is it JSON?" check sees the JSON form
+    adventure.full_clean()
+    field = Adventure._meta.get_field("agency_options")
+    first = adventure.agency_options[0]
+    shown = json.loads(display_for_field(adventure.agency_options, field, "-"))
+    assert shown[0] == {"id": first.id, "name": first.name, "visual": first.visual, "image": ""}
+    assert json.loads(display_for_field(adventure.plan, Adventure._meta.get_field("plan"), "-")) == list(adventure.plan)

@@ -8,12 +8,23 @@ The stored JSON is the same as a plain JSONField's, and so is the field's migrat
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import TYPE_CHECKING, Any
 
 import pydantic
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+
+
+class ShapeEncoder(json.JSONEncoder):
+    """JSON for the shapes' dataclasses and enums, as they are stored."""
+
+    def default(self, o: Any) -> Any:
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            return {key: value for key, value in dataclasses.asdict(o).items() if value is not None}
+        return super().default(o)
 
 
 class ShapedAttribute(DeferredAttribute):
@@ -43,10 +54,14 @@ class ShapedJSONField[ST, GT](_GenericJSONField[ST, GT]):
         self.shape = shape
         self.adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(shape)
         super().__init__(*args, **kwargs)
+        if self.encoder is None:  # so that the admin shows a shape as its JSON
+            self.encoder = ShapeEncoder
 
     def deconstruct(self) -> Any:
         # Migrations see a JSONField: the shape is Python's business, not the schema's.
         name, _path, args, kwargs = super().deconstruct()
+        if kwargs.get("encoder") is ShapeEncoder:
+            del kwargs["encoder"]
         return name, "django.db.models.JSONField", args, kwargs
 
     def clone(self) -> ShapedJSONField[ST, GT]:
@@ -74,6 +89,10 @@ class ShapedJSONField[ST, GT](_GenericJSONField[ST, GT]):
 
     def get_prep_value(self, value: Any) -> Any:
         return super().get_prep_value(self.to_json(value))
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        # Django checks that the value dumps as JSON: its JSON form does.
+        super().validate(self.to_json(value), model_instance)
 
     def value_to_string(self, obj: models.Model) -> Any:
         return self.to_json(self.value_from_object(obj))
