@@ -23,7 +23,7 @@ help:
 	@echo "make test        set up and run the whole test suite (browser tests included)"
 	@echo "make test-fast   the suite without the browser tests"
 	@echo "make setup       create .venv, install the pinned requirements, migrate, load the content"
-	@echo "make lint        ruff check and format check"
+	@echo "make lint        ruff check and format check, mypy"
 	@echo "make format      let ruff fix and format the code"
 	@echo "make chromium    install Debian's chromium for the browser tests, when it is missing"
 	@echo "make bench       the performance benchmark (README: Performance)"
@@ -74,6 +74,7 @@ test: $(STAMP) chromium
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
@@ -82,6 +83,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -13,6 +13,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,9 +47,9 @@ class SignupForm(UserCreationForm):
         again.label = "Password again"
         again.help_text = PASSWORD_AGAIN_HELP
 
-    def clean_username(self) -> str | None:
+    def clean_username(self) -> str:
         """As Django's (names that differ only in case count as taken), in plainer words."""
-        username = self.cleaned_data.get("username")
+        username: str = self.cleaned_data["username"]  # called only once the field itself is valid
         if username and self._meta.model.objects.filter(username__iexact=username).exists():
             raise ValidationError(USERNAME_TAKEN)
         return username
@@ -101,9 +102,15 @@ class AccountDeleteForm(forms.Form):
     )
 
 
+class SignedInRequest(HttpRequest):
+    """A request behind @login_required: its user is a real account."""
+
+    user: User
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: SignedInRequest) -> HttpResponse:
     """The account holder's own data: download it, or delete it all (a page for grown-ups)."""
     form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class AdventuresConfig(AppConfig):
+    default = True  # this module also holds the admin's config
     name = "adventures"
     verbose_name = "StoryWeb adventures"
 
     def ready(self) -> None:
         from adventures import checks, signals  # noqa: F401  (registers checks and signal handlers)
+
+
+class StoryWebAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, with StoryWeb's site as the default `admin.site`."""
+
+    default = False  # named in INSTALLED_APPS; "adventures" itself means AdventuresConfig
+    default_site = "adventures.admin_site.StoryWebAdminSite"

@@ -65,7 +65,7 @@ def production_errors() -> list[checks.CheckMessage]:
                 id="storyweb.E010",
             )
         )
-    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    layer = str(settings.CHANNEL_LAYERS["default"]["BACKEND"])
     if layer.endswith("InMemoryChannelLayer") and not settings.STORYWEB_ALLOW_MEMORY_LAYER_IN_PRODUCTION:
         errors.append(
             checks.Error(

@@ -35,13 +35,13 @@ def _sync(
         existing[key] for key, values in wanted.items() if key in existing and _apply(existing[key], values, counts)
     ]
     if to_create:
-        model.objects.bulk_create(to_create)
+        model._default_manager.bulk_create(to_create)
         counts["created"] += len(to_create)
     if to_update:
         fields = sorted({*next(iter(wanted.values())), "updated_at"})
         for obj in to_update:
             obj.updated_at = timezone.now()
-        model.objects.bulk_update(to_update, fields)
+        model._default_manager.bulk_update(to_update, fields)
     rows = {**existing, **{getattr(obj, key_field): obj for obj in to_create}}
     return counts, rows
 
@@ -107,7 +107,7 @@ def load(*, worlds: list[dict[str, Any]], topics: list[dict[str, Any]]) -> dict[
     # Created topics come back from bulk_create without ids on some databases: re-read.
     topic_rows = {t.slug: t for t in LessonTopic.objects.filter(slug__in=topic_rows)}
     question_counts = _new_counts()
-    existing = {}
+    existing: dict[int, dict[str, Question]] = {}
     for question in Question.objects.filter(topic__in=topic_rows.values()):
         existing.setdefault(question.topic_id, {})[question.key] = question
     for data in topics:

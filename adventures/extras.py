@@ -164,7 +164,7 @@ def start_after_chapter(chapter_id: int, brief: ChapterBrief, text: str) -> None
     background.spawn(character_visuals(brief, text), name=f"visuals:{chapter_id}")
 
 
-async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_options: list[dict[str, Any]]) -> None:
+async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_options: list[AgencyOption]) -> None:
     """Ask again for whatever a rendered page found missing: a picture that never
     arrived (still pending, nobody making it), a title or summary, an agency picture."""
     for chapter in chapters:
@@ -177,9 +177,9 @@ async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_opt
             background.spawn(chapter_picture(chapter.pk, brief, chapter.text), name=f"picture:{chapter.pk}")
         if needs_title:
             background.spawn(title_and_summary(chapter.pk, brief, chapter.text), name=f"title:{chapter.pk}")
-    missing_agency = [o for o in agency_options if not o.get("image")]
+    missing_agency = [o for o in agency_options if not o.image]
     if missing_agency and chapters and not chapters[0].chosen_choice and not background.running("agency-picture:"):
         brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, 1)
         for index, option in enumerate(brief.agency_options, start=1):
-            if not agency_options[index - 1].get("image"):
+            if not agency_options[index - 1].image:
                 background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{adventure_id}:{index}")

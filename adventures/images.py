@@ -69,12 +69,12 @@ def web_version(picture: Picture) -> tuple[bytes, str, int, int]:
         image.load()
     except (UnidentifiedImageError, OSError) as error:
         raise PictureInvalid(f"unreadable picture: {error}") from error
-    image = image.convert("RGB")
-    if image.width > MAX_WIDTH:
-        image = image.resize((MAX_WIDTH, round(image.height * MAX_WIDTH / image.width)), Image.Resampling.LANCZOS)
+    rgb = image.convert("RGB")
+    if rgb.width > MAX_WIDTH:
+        rgb = rgb.resize((MAX_WIDTH, round(rgb.height * MAX_WIDTH / rgb.width)), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
-    return out.getvalue(), "webp", image.width, image.height
+    rgb.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue(), "webp", rgb.width, rgb.height
 
 
 def _save(stem: str, picture: Picture) -> StoredPicture:

@@ -34,7 +34,10 @@ class ContentError(ValueError):
 
 
 @dataclass(frozen=True)
-class AgencyOption:
+class AgencyEntry:
+    """An agency option as agency.yaml writes it. An adventure draws three when it
+    starts and stores them as shapes.AgencyOption (with ids, later pictures)."""
+
     name: str
     visual: str
     # Worlds where the option makes no sense ("breathe underwater" under the sea).
@@ -46,7 +49,7 @@ class AgencyCategory:
     key: str
     label: str
     prompt: str
-    options: tuple[AgencyOption, ...]
+    options: tuple[AgencyEntry, ...]
 
 
 def _read(path: Path) -> Any:
@@ -156,7 +159,8 @@ def read_topics() -> list[dict[str, Any]]:
 def agency_categories() -> dict[str, AgencyCategory]:
     data = _read(CONTENT_DIR / "agency.yaml")
     categories = data.get("categories") if isinstance(data, dict) else None
-    _require(isinstance(categories, dict), "agency.yaml: needs `categories`")
+    if not isinstance(categories, dict):
+        raise ContentError("agency.yaml: needs `categories`")
     _require(set(categories) == set(AGENCY_CATEGORIES), f"agency.yaml: categories must be {AGENCY_CATEGORIES}")
     result = {}
     for key in AGENCY_CATEGORIES:
@@ -173,7 +177,7 @@ def agency_categories() -> dict[str, AgencyCategory]:
             label=category["label"].strip(),
             prompt=category["prompt"].strip(),
             options=tuple(
-                AgencyOption(name=o["name"].strip(), visual=o["visual"].strip(), not_in=tuple(o.get("not_in") or ()))
+                AgencyEntry(name=o["name"].strip(), visual=o["visual"].strip(), not_in=tuple(o.get("not_in") or ()))
                 for o in options
             ),
         )

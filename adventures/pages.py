@@ -122,16 +122,16 @@ class ChapterView:
 def chapter_view(meta: AdventureMeta, adventure: Adventure, chapter: Chapter) -> ChapterView:
     """A written chapter. Lesson choices lose their `correct` flag here: the page never
     learns the right answer before it has been given."""
-    choices = [{"id": c["id"], "text": c["text"]} for c in chapter.choices]
+    choices: list[dict[str, Any]] = [{"id": c.id, "text": c.text} for c in chapter.choices]
     if chapter.number == 1:
-        pictures = {o["id"]: o for o in adventure.agency_options}
+        pictures = {o.id: o for o in adventure.agency_options}
         for index, choice in enumerate(choices, start=1):
-            option = pictures.get(choice["id"], {})
+            option = pictures.get(choice["id"])
             choice.update(
                 index=index,
-                visual=option.get("visual", ""),
-                image_url=_media_url(option.get("image", "")),
-                image_alt=option.get("alt", ""),
+                visual=option.visual if option else "",
+                image_url=_media_url(option.image or "" if option else ""),
+                image_alt=option.alt or "" if option else "",
             )
     return ChapterView(
         meta=meta,
@@ -151,14 +151,13 @@ def chapter_view(meta: AdventureMeta, adventure: Adventure, chapter: Chapter) ->
 
 def _ending(meta: AdventureMeta, adventure: Adventure, chapter: Chapter) -> Ending:
     lessons = adventure.chapters.filter(kind=ChapterKind.LESSON)
-    agency = adventure.agency or {}
     return Ending(
         hero=adventure.protagonist_name,
         world=meta.world_name,
         chapters=chapter.number,
         questions=lessons.count(),
         right=lessons.filter(is_correct=True).count(),
-        chosen=agency.get("name", ""),
+        chosen=adventure.agency.name if adventure.agency else "",
     )
 
 
@@ -251,9 +250,9 @@ def question_reviews(chapters: list[Chapter]) -> list[dict[str, Any]]:
                 "number": chapter.number,
                 "question": chapter.question.text,
                 "answered": chosen is not None,
-                "chosen": chosen["text"] if chosen else "",
+                "chosen": chosen.text if chosen else "",
                 # Never shown before the question has been answered.
-                "right_answer": (correct["text"] if correct else chapter.question.answer) if chosen else "",
+                "right_answer": (correct.text if correct else chapter.question.answer) if chosen else "",
                 "is_correct": bool(chapter.is_correct),
                 "explanation": chapter.question.explanation,
                 # The note on the tempting mistake only helps someone who made one.

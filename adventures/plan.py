@@ -9,12 +9,24 @@ exactly one REFLECT comes right after a LESSON and is followed by a STORY.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from enum import StrEnum
 from functools import cache
 
-STORY = "story"
-LESSON = "lesson"
-REFLECT = "reflect"
-CONCLUSION = "conclusion"
+
+class ChapterKind(StrEnum):
+    """The four kinds of chapter, stored by value ("story", ...): the one spelling of a
+    kind everywhere (the models' choices, the briefs, the pages)."""
+
+    STORY = "story"
+    LESSON = "lesson"
+    REFLECT = "reflect"
+    CONCLUSION = "conclusion"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
 
 EXPOSITION = "exposition"
 RISING = "rising"
@@ -47,55 +59,55 @@ def _check_length(length: int) -> None:
         raise ValueError(f"Unknown adventure length {length}; choose one of {sorted(LESSONS_BY_LENGTH)}.")
 
 
-def is_valid_plan(plan: list[str] | tuple[str, ...]) -> bool:
+def is_valid_plan(plan: Sequence[str]) -> bool:
     """True when the plan follows every rule of DESIGN §3 for its length."""
     length = len(plan)
     if length not in LESSONS_BY_LENGTH:
         return False
-    if plan[0] != STORY or plan[-1] != CONCLUSION or plan[-2] != STORY:
+    if plan[0] != ChapterKind.STORY or plan[-1] != ChapterKind.CONCLUSION or plan[-2] != ChapterKind.STORY:
         return False
-    if CONCLUSION in plan[:-1]:
+    if ChapterKind.CONCLUSION in plan[:-1]:
         return False
-    if plan.count(LESSON) != LESSONS_BY_LENGTH[length] or plan.count(REFLECT) != 1:
+    if plan.count(ChapterKind.LESSON) != LESSONS_BY_LENGTH[length] or plan.count(ChapterKind.REFLECT) != 1:
         return False
     for i, kind in enumerate(plan):
-        if kind not in (STORY, LESSON, REFLECT, CONCLUSION):
+        if kind not in tuple(ChapterKind):
             return False
-        if kind == LESSON and plan[i + 1] == LESSON:
+        if kind == ChapterKind.LESSON and plan[i + 1] == ChapterKind.LESSON:
             return False
-        if kind == REFLECT and (plan[i - 1] != LESSON or plan[i + 1] != STORY):
+        if kind == ChapterKind.REFLECT and (plan[i - 1] != ChapterKind.LESSON or plan[i + 1] != ChapterKind.STORY):
             return False
     return True
 
 
 @cache
-def all_plans(length: int) -> tuple[tuple[str, ...], ...]:
+def all_plans(length: int) -> tuple[tuple[ChapterKind, ...], ...]:
     """Every plan the rules allow for this length, in a stable order."""
     _check_length(length)
     lessons = LESSONS_BY_LENGTH[length]
-    middle = length - 3  # chapters 2 .. length-2; chapter length-1 is always STORY
-    found: list[tuple[str, ...]] = []
+    middle = length - 3  # chapters 2 .. length-2; chapter length-1 is always a story
+    found: list[tuple[ChapterKind, ...]] = []
 
-    def extend(prefix: list[str], lessons_left: int, reflects_left: int) -> None:
+    def extend(prefix: list[ChapterKind], lessons_left: int, reflects_left: int) -> None:
         if len(prefix) == middle + 1:  # prefix includes chapter 1
             if lessons_left == 0 and reflects_left == 0:
-                found.append((*prefix, STORY, CONCLUSION))
+                found.append((*prefix, ChapterKind.STORY, ChapterKind.CONCLUSION))
             return
         last = prefix[-1]
-        for kind in (STORY, LESSON, REFLECT):
-            if kind == LESSON and (lessons_left == 0 or last in (LESSON, REFLECT)):
+        for kind in (ChapterKind.STORY, ChapterKind.LESSON, ChapterKind.REFLECT):
+            if kind == ChapterKind.LESSON and (lessons_left == 0 or last in (ChapterKind.LESSON, ChapterKind.REFLECT)):
                 continue
-            if kind == REFLECT and (reflects_left == 0 or last != LESSON):
+            if kind == ChapterKind.REFLECT and (reflects_left == 0 or last != ChapterKind.LESSON):
                 continue
             prefix.append(kind)
-            extend(prefix, lessons_left - (kind == LESSON), reflects_left - (kind == REFLECT))
+            extend(prefix, lessons_left - (kind == ChapterKind.LESSON), reflects_left - (kind == ChapterKind.REFLECT))
             prefix.pop()
 
-    extend([STORY], lessons, 1)
+    extend([ChapterKind.STORY], lessons, 1)
     return tuple(found)
 
 
-def make_plan(length: int = DEFAULT_LENGTH, *, seed: int) -> list[str]:
+def make_plan(length: int = DEFAULT_LENGTH, *, seed: int) -> list[ChapterKind]:
     """Draw one of the allowed plans, every allowed plan equally likely."""
     return list(random.Random(seed).choice(all_plans(length)))
 
@@ -127,9 +139,9 @@ def twist_stage(number: int, length: int) -> str | None:
     return TWIST_STAGE[phase_of(number, length)]
 
 
-def lesson_before(plan: list[str], number: int) -> int | None:
+def lesson_before(plan: Sequence[str], number: int) -> int | None:
     """The number of the latest LESSON chapter before chapter `number`, if any."""
     for n in range(number - 1, 0, -1):
-        if plan[n - 1] == LESSON:
+        if plan[n - 1] == ChapterKind.LESSON:
             return n
     return None

@@ -52,7 +52,7 @@ def _adventure(adventure: Adventure) -> dict[str, Any]:
         "started": _iso(adventure.created_at),
         "completed": _iso(adventure.completed_at),
         "hero": {"name": adventure.protagonist_name, "look": adventure.protagonist_look},
-        "chosen": (adventure.agency or {}).get("name"),
+        "chosen": adventure.agency.name if adventure.agency else None,
         "characters": {v.name: v.description for v in adventure.character_visuals.all()},
         "chapters": [
             {
@@ -61,8 +61,8 @@ def _adventure(adventure: Adventure) -> dict[str, Any]:
                 "title": c.title,
                 "summary": c.summary,
                 "text": c.text,
-                "choices": [choice["text"] for choice in c.choices],
-                "chose": c.chosen["text"] if c.chosen else None,
+                "choices": [choice.text for choice in c.choices],
+                "chose": c.chosen.text if c.chosen else None,
                 "answered_correctly": c.is_correct,
                 "written": _iso(c.created_at),
             }

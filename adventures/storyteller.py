@@ -16,7 +16,8 @@ from typing import Any
 from adventures import library, plan, services
 from adventures.chapter_text import validate_choices
 from adventures.llm import base
-from adventures.models import Adventure, Chapter, ChapterKind, Question
+from adventures.models import Adventure, Chapter, ChapterKind, Question, StoryWorld
+from adventures.shapes import Choice
 
 
 class NothingToWrite(Exception):
@@ -30,7 +31,7 @@ class ChapterJob:
 
     brief: base.ChapterBrief
     question_id: int | None
-    fixed_choices: tuple[dict[str, Any], ...]  # lessons and chapter 1; empty otherwise
+    fixed_choices: tuple[Choice, ...]  # lessons and chapter 1; empty otherwise
 
     @property
     def adventure_id(self) -> str:
@@ -74,17 +75,18 @@ def _draw_question(adventure: Adventure, number: int, used: list[int]) -> Questi
         candidates = list(Question.objects.active().filter(topic_id=adventure.topic_id).exclude(id__in=used))
     if not candidates:
         raise NothingToWrite(f"topic {adventure.topic_id} has no unused questions left")
-    return random.Random(f"{adventure.seed}:question:{number}").choice(candidates)
+    question: Question = random.Random(f"{adventure.seed}:question:{number}").choice(candidates)
+    return question
 
 
-def world_brief(world: Any) -> base.WorldBrief:
+def world_brief(world: StoryWorld) -> base.WorldBrief:
     return base.WorldBrief(
         slug=world.slug,
         name=world.name,
         description=world.description,
         look=world.look,
         palette=world.palette,
-        characters=tuple(base.Character(**c) for c in world.characters),
+        characters=tuple(world.character_list),
         settings=tuple(world.settings),
         obstacles=tuple(world.obstacles),
         sights=tuple(world.sights),
@@ -93,24 +95,8 @@ def world_brief(world: Any) -> base.WorldBrief:
     )
 
 
-def _elements(adventure: Adventure) -> base.Elements:
-    e = adventure.elements
-    return base.Elements(
-        quest=e["quest"],
-        setting=e["setting"],
-        theme=e["theme"],
-        moral=e["moral"],
-        plot_twist=base.PlotTwist(**e["plot_twist"]),
-        obstacle=e["obstacle"],
-        sight=e["sight"],
-        sound=e["sound"],
-        smell=e["smell"],
-        companion=base.Character(**e["companion"]),
-    )
-
-
 def agency_option_briefs(adventure: Adventure) -> tuple[base.AgencyOption, ...]:
-    return tuple(base.AgencyOption(id=o["id"], name=o["name"], visual=o["visual"]) for o in adventure.agency_options)
+    return tuple(adventure.agency_options)
 
 
 def build_brief(
@@ -129,11 +115,10 @@ def build_brief(
     if previous is not None and previous.kind == ChapterKind.LESSON and previous.question is not None:
         answered = base.Answered(
             question=_question_brief(previous.question),
-            chosen=previous.chosen["text"] if previous.chosen else "",
+            chosen=previous.chosen.text if previous.chosen else "",
             correct=bool(previous.is_correct),
         )
     category = library.agency_categories()[adventure.agency_category]
-    agency = adventure.agency
     return base.ChapterBrief(
         adventure_id=str(adventure.id),
         seed=adventure.seed,
@@ -143,24 +128,24 @@ def build_brief(
         phase=plan.phase_of(number, adventure.length),
         twist_stage=plan.twist_stage(number, adventure.length),
         world=world_brief(adventure.world),
-        elements=_elements(adventure),
+        elements=adventure.elements,
         topic_name=adventure.topic.name,
         protagonist_name=adventure.protagonist_name,
         protagonist_look=adventure.protagonist_look,
         agency_label=category.label,
         agency_prompt=category.prompt,
         agency_options=agency_option_briefs(adventure),
-        agency=base.AgencyOption(id=agency["id"], name=agency["name"], visual=agency["visual"]) if agency else None,
+        agency=adventure.agency,
         question=_question_brief(question) if question else None,
         answered=answered,
-        previous_choice=previous.chosen["text"] if previous is not None and previous.chosen else None,
+        previous_choice=previous.chosen.text if previous is not None and previous.chosen else None,
         story_so_far=tuple(
             base.PastChapter(
                 number=c.number,
-                kind=c.kind,
+                kind=ChapterKind(c.kind),
                 title=c.title,
                 summary=c.summary or c.text[:400],
-                choice_made=c.chosen["text"] if c.chosen else None,
+                choice_made=c.chosen.text if c.chosen else None,
             )
             for c in chapters[: max(0, number - 2)]
         ),
@@ -181,30 +166,30 @@ def prepare_chapter(adventure_id: Any, *, number: int | None = None) -> ChapterJ
         raise NothingToWrite(f"chapter {number or '?'} of {adventure_id} is not due")
     kind = adventure.kind_of(due)
     question = None
-    fixed: tuple[dict[str, Any], ...] = ()
+    fixed: tuple[Choice, ...] = ()
     if kind == ChapterKind.LESSON:
         used = [c.question_id for c in chapters if c.question_id]
         question = _draw_question(adventure, due, used)
         answers = [(question.answer, True), (question.wrong_answer_1, False), (question.wrong_answer_2, False)]
         random.Random(f"{adventure.seed}:answers:{due}").shuffle(answers)
-        fixed = tuple({"id": services.new_choice_id(), "text": t, "correct": ok} for t, ok in answers)
+        fixed = tuple(Choice(id=services.new_choice_id(), text=t, correct=ok) for t, ok in answers)
     elif kind == ChapterKind.REFLECT:
         lesson = plan.lesson_before(adventure.plan, due)
         question = chapters[lesson - 1].question if lesson else None
     elif due == 1:
-        fixed = tuple({"id": o["id"], "text": o["name"]} for o in adventure.agency_options)
+        fixed = tuple(Choice(id=o.id, text=o.name) for o in adventure.agency_options)
     visuals = list(adventure.character_visuals.values_list("name", "description"))
     brief = build_brief(adventure, chapters, due, question=question, visuals=visuals)
     return ChapterJob(brief=brief, question_id=question.pk if question else None, fixed_choices=fixed)
 
 
-def chapter_choices(job: ChapterJob, done: base.ChapterDone) -> list[dict[str, Any]]:
+def chapter_choices(job: ChapterJob, done: base.ChapterDone) -> list[Choice]:
     """The choices to store with the chapter."""
     if job.fixed_choices:
-        return [dict(c) for c in job.fixed_choices]
+        return list(job.fixed_choices)
     if not job.brief.wants_choices:
         return []
-    return [{"id": services.new_choice_id(), "text": text} for text in validate_choices(done.choices)]
+    return [Choice(id=services.new_choice_id(), text=text) for text in validate_choices(done.choices)]
 
 
 def brief_for_written_chapter(adventure_id: Any, number: int) -> tuple[base.ChapterBrief, Chapter]:
@@ -218,18 +203,17 @@ def brief_for_written_chapter(adventure_id: Any, number: int) -> tuple[base.Chap
     return brief, chapter
 
 
-def world_preview_brief(world: Any) -> base.ChapterBrief:
+def world_preview_brief(world: StoryWorld) -> base.ChapterBrief:
     """A brief for the picture of a world on the picker: its first setting in the
     morning light, a hero setting out, nothing chosen yet."""
     names, looks = library.protagonists()
     category = library.agency_categories()[library.AGENCY_CATEGORIES[0]]
-    twist = world.plot_twists[0]
     return base.ChapterBrief(
         adventure_id="00000000-0000-4000-8000-000000000000",
         seed=sum(world.slug.encode()),
         number=1,
         length=plan.DEFAULT_LENGTH,
-        kind=plan.STORY,
+        kind=ChapterKind.STORY,
         phase=plan.EXPOSITION,
         twist_stage=None,
         world=world_brief(world),
@@ -238,12 +222,12 @@ def world_preview_brief(world: Any) -> base.ChapterBrief:
             setting=world.settings[0],
             theme=world.themes[0],
             moral=world.morals[0],
-            plot_twist=base.PlotTwist(**twist),
+            plot_twist=world.plot_twist_list[0],
             obstacle=world.obstacles[0],
             sight=world.sights[0],
             sound=world.sounds[0],
             smell=world.smells[0],
-            companion=base.Character(**world.characters[0]),
+            companion=world.character_list[0],
         ),
         topic_name="",
         protagonist_name=names[0],

@@ -218,7 +218,7 @@ class ChapterWriter:
         await self._announce("adventure.chapter_ready", number=job.number)
         extras.start_after_chapter(chapter.pk, job.brief, done.text)
         if done.provisional:
-            extras.start_choices_repair(chapter.pk, job.brief, done.text, [c["text"] for c in choices])
+            extras.start_choices_repair(chapter.pk, job.brief, done.text, [c.text for c in choices])
 
     async def _announce(self, event_type: str, **payload: Any) -> None:
         self.finished = True

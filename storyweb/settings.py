@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "adventures.apps.StoryWebAdminConfig",  # django.contrib.admin with StoryWeb's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -9,8 +9,6 @@ from django.urls import include, path
 
 from adventures import accounts, views
 
-admin.site.login_form = accounts.AdminLoginForm
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/signup/", accounts.signup, name="signup"),

@@ -18,6 +18,7 @@ from adventures.art.hero import Hero
 from adventures.art.scenery import choose_scenery
 from adventures.art.svg import Palette
 from adventures.llm import base
+from adventures.plan import ChapterKind
 from tests.llm.briefs import make_brief
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -25,7 +26,7 @@ WORLDS = [w["slug"] for w in library.read_worlds()]
 CATEGORIES = library.agency_categories()
 # A chapter number in a ten-chapter adventure for each phase.
 PHASE_CHAPTER = {plan.EXPOSITION: 1, plan.RISING: 2, plan.TRIALS: 5, plan.CLIMAX: 9, plan.RETURN: 10}
-KINDS = (plan.STORY, plan.LESSON, plan.REFLECT, plan.CONCLUSION)
+KINDS = (ChapterKind.STORY, ChapterKind.LESSON, ChapterKind.REFLECT, ChapterKind.CONCLUSION)
 MAX_BYTES = 40_000
 TEXT = "They crossed the old bridge and followed the lanterns towards the market."
 
@@ -84,13 +85,13 @@ def test_the_same_chapter_draws_the_same_picture():
 
 
 def test_another_chapter_or_adventure_draws_another_picture():
-    brief = chapter(world_brief(WORLDS[0]), plan.RISING, plan.STORY)
+    brief = chapter(world_brief(WORLDS[0]), plan.RISING, ChapterKind.STORY)
     pictures = {
         draw_chapter_scene(brief, TEXT),
         draw_chapter_scene(dataclasses.replace(brief, number=3), TEXT),
         draw_chapter_scene(dataclasses.replace(brief, seed=4), TEXT),
         draw_chapter_scene(dataclasses.replace(brief, phase=plan.CLIMAX), TEXT),
-        draw_chapter_scene(dataclasses.replace(brief, kind=plan.LESSON), TEXT),
+        draw_chapter_scene(dataclasses.replace(brief, kind=ChapterKind.LESSON), TEXT),
         draw_chapter_scene(brief, "They rested in the shade of a great oak tree."),  # another landmark
     }
     assert len(pictures) == 6
@@ -114,7 +115,7 @@ def test_every_phase_and_kind_renders_a_safe_small_picture(slug):
 
 @pytest.mark.parametrize("slug", WORLDS)
 def test_the_world_palette_colours_the_picture(slug):
-    brief = chapter(world_brief(slug), plan.RISING, plan.STORY)
+    brief = chapter(world_brief(slug), plan.RISING, ChapterKind.STORY)
     svg = draw_chapter_scene(brief, TEXT)
     palette = brief.world.palette
     for key in ("accent", "dark"):  # outlines, the hero, the flowers: used as they are
@@ -128,7 +129,7 @@ def test_phases_light_the_scene_differently():
     brief = world_brief("sunglass-dunes" if "sunglass-dunes" in WORLDS else WORLDS[0])
     skies = set()
     for phase in PHASE_CHAPTER:
-        svg = draw_chapter_scene(chapter(brief, phase, plan.STORY), TEXT)
+        svg = draw_chapter_scene(chapter(brief, phase, ChapterKind.STORY), TEXT)
         skies.add(re.search(r'<linearGradient id="[^"]+"[^>]*>(.*?)</linearGradient>', svg).group(1))
     assert len(skies) == len(PHASE_CHAPTER)
 
@@ -173,14 +174,14 @@ def test_a_palette_that_is_not_hex_falls_back_to_friendly_colours():
 
 def test_scene_alt_says_who_where_when_and_what():
     brief = world_brief(WORLDS[0])
-    lesson = chapter(brief, plan.RISING, plan.LESSON)
+    lesson = chapter(brief, plan.RISING, ChapterKind.LESSON)
     alt = scene_alt(lesson)
     assert alt.startswith(f"{brief.protagonist_name} in ")
     assert brief.elements.setting not in alt  # the picture does not draw it, so it is not said
     assert "in bright daylight" in alt
     assert "door with a keyhole" in alt or "scroll with a riddle" in alt
     assert alt.endswith(".") and alt.count(".") == 1
-    finale = scene_alt(chapter(brief, plan.RETURN, plan.CONCLUSION))
+    finale = scene_alt(chapter(brief, plan.RETURN, ChapterKind.CONCLUSION))
     assert "golden evening" in finale and "fireworks" in finale
 
 

@@ -46,7 +46,7 @@ def adventure_with_pictures(
         names.append(name)
     option = adventure.agency_options[0]
     name = default_storage.save(f"adventures/{adventure.id}/agency-0.svg", ContentFile(SVG))
-    services.agency_picture_save(adventure_id=adventure.id, option_id=option["id"], name=name, alt="an option")
+    services.agency_picture_save(adventure_id=adventure.id, option_id=option.id, name=name, alt="an option")
     names.append(name)
     services.character_visuals_save(adventure_id=adventure.id, visuals={"Nib": "a freckled child"})
     now = timezone.now()

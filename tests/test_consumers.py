@@ -55,7 +55,7 @@ async def test_a_whole_adventure_from_connect_to_recap_link(game):
         assert streamed.split() == chapter.text.split()
         if number < adventure.length:
             ids = choice_ids(final)
-            assert ids == [c["id"] for c in chapter.choices]
+            assert ids == [c.id for c in chapter.choices]
             await player.choose(number, ids[0])
         else:
             assert choice_ids(final) == []
@@ -67,7 +67,7 @@ async def test_a_whole_adventure_from_connect_to_recap_link(game):
     chapters = await database_sync_to_async(chapters_of)(adventure.id)
     assert [c.number for c in chapters] == list(range(1, 11))
     assert all(c.chosen_choice for c in chapters[:-1]) and chapters[-1].chosen_choice is None
-    assert done.agency["id"] == chapters[0].chosen_choice
+    assert done.agency.id == chapters[0].chosen_choice
 
 
 async def test_streamed_piece_is_escaped_exactly(game, monkeypatch):
@@ -105,8 +105,8 @@ async def test_choice_buttons_are_exactly_what_htmx_needs(game):
     _, final = await player.receive_chapter(1)
     option = adventure.agency_options[0]
     assert (
-        f'<button type="submit" class="choice" name="choice" value="{option["id"]}" ws-send '
-        f'hx-vals=\'{{"action": "choose", "chapter": 1, "choice": "{option["id"]}"}}\'>'
+        f'<button type="submit" class="choice" name="choice" value="{option.id}" ws-send '
+        f'hx-vals=\'{{"action": "choose", "chapter": 1, "choice": "{option.id}"}}\'>'
     ) in final
     await player.close()
 
@@ -124,10 +124,10 @@ async def test_lesson_choices_never_tell_the_page_which_is_right(game):
         adventure=adventure, number=lesson
     )
     assert chapter.question.text in chapter.text
-    assert sorted(c["text"] for c in chapter.choices) == sorted(chapter.question.answers)
+    assert sorted(c.text for c in chapter.choices) == sorted(chapter.question.answers)
     assert "correct" not in final.lower()
     for c in chapter.choices:
-        assert c["id"] in final and len(c["id"]) >= 10
+        assert c.id in final and len(c.id) >= 10
     await player.close()
 
 
@@ -331,7 +331,7 @@ async def test_two_players_at_once_do_not_mix(game):
     ca = await database_sync_to_async(Chapter.objects.get)(adventure=adventure, number=1)
     cb = await database_sync_to_async(Chapter.objects.get)(adventure=other, number=1)
     assert ca.text != cb.text
-    assert choice_ids(fa) == [c["id"] for c in ca.choices]
-    assert choice_ids(fb) == [c["id"] for c in cb.choices]
+    assert choice_ids(fa) == [c.id for c in ca.choices]
+    assert choice_ids(fb) == [c.id for c in cb.choices]
     await a.close()
     await b.close()

@@ -49,7 +49,7 @@ def play(
         kind = adventure.kind_of(number)
         question = questions[number] if kind == ChapterKind.LESSON else None
         if number == 1:
-            choices = [{"id": option["id"], "text": option["name"]} for option in adventure.agency_options]
+            choices = [{"id": option.id, "text": option.name} for option in adventure.agency_options]
         elif question is not None:
             choices = [
                 {"id": f"right-{number}", "text": question.answer, "correct": True},

@@ -48,10 +48,10 @@ def hostile_rows(adventure: Adventure) -> None:
         number=1,
         kind=adventure.plan[0],
         text=f"{HOSTILE}\n\nA second paragraph: {HOSTILE}",
-        choices=[{"id": o["id"], "text": o["name"]} for o in options],
+        choices=[{"id": o.id, "text": o.name} for o in options],
         question_id=None,
     )
-    services.chapter_record_choice(adventure_id=adventure.id, number=1, choice_id=options[0]["id"])
+    services.chapter_record_choice(adventure_id=adventure.id, number=1, choice_id=options[0].id)
     second = services.chapter_save(
         adventure_id=adventure.id,
         number=2,
@@ -117,7 +117,7 @@ def test_the_socket_escapes_everything_the_model_wrote(hostile_adventure):
 def test_the_recap_escapes_everything_the_model_wrote(hostile_adventure):
     key, adventure = hostile_adventure
     chapter = Chapter.objects.get(adventure=adventure, number=2)
-    services.chapter_record_choice(adventure_id=adventure.id, number=2, choice_id=chapter.choices[1]["id"])
+    services.chapter_record_choice(adventure_id=adventure.id, number=2, choice_id=chapter.choices[1].id)
     html = client_for(key).get(f"/adventures/{adventure.id}/recap/").content.decode()
     assert_inert(html, "recap")
     assert html.count(f"<h3>{ESCAPED}</h3>") == 2

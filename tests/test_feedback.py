@@ -24,7 +24,7 @@ def play_chapters(adventure, count: int) -> None:
         if number > 1:
             previous = Chapter.objects.get(adventure=adventure, number=number - 1)
             services.chapter_record_choice(
-                adventure_id=adventure.id, number=number - 1, choice_id=previous.choices[0]["id"]
+                adventure_id=adventure.id, number=number - 1, choice_id=previous.choices[0].id
             )
         async_to_sync(writing.write_and_wait)(adventure.id)
 
@@ -58,9 +58,7 @@ def play_chapters_more(adventure, upto: int) -> None:
     have = Chapter.objects.filter(adventure=adventure).count()
     for number in range(have + 1, upto + 1):
         previous = Chapter.objects.get(adventure=adventure, number=number - 1)
-        services.chapter_record_choice(
-            adventure_id=adventure.id, number=number - 1, choice_id=previous.choices[0]["id"]
-        )
+        services.chapter_record_choice(adventure_id=adventure.id, number=number - 1, choice_id=previous.choices[0].id)
         async_to_sync(writing.write_and_wait)(adventure.id)
 
 

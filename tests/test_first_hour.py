@@ -62,7 +62,7 @@ def test_a_finished_adventure_ends_with_one_card_that_celebrates(player):
         '<ul class="the-end-feats">'
         "<li><strong>6</strong> chapters read</li>"
         f"<li><strong>{right} of 1</strong> question right</li>"
-        f"<li>Your chapter 1 choice: <strong>{adventure.agency['name']}</strong></li>"
+        f"<li>Your chapter 1 choice: <strong>{adventure.agency.name}</strong></li>"
         "</ul>"
         f'<a class="button button--big" href="/adventures/{adventure.id}/recap/">See your adventure recap</a>'
         "</section>"
@@ -132,7 +132,7 @@ def test_the_recap_gives_the_chosen_thing_its_own_row_and_prints_the_site_and_da
     adventure.refresh_from_db()
     Adventure.objects.filter(pk=adventure.pk).update(created_at=T0, completed_at=T0 + timedelta(days=1))
     html = player.get(f"/adventures/{adventure.id}/recap/").content.decode()
-    chosen = adventure.agency["name"][0].upper() + adventure.agency["name"][1:]
+    chosen = adventure.agency.name[0].upper() + adventure.agency.name[1:]
     assert f'<div class="recap-stat--wide"><dt>Chosen in chapter 1</dt><dd>{chosen}</dd></div>' in html
     assert '<p class="recap-site print-only">StoryWeb</p>' in html
     assert '<p class="recap-dates">Started 2 March 2026 · finished 3 March 2026</p>' in html

@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import plan, services
+from adventures import services
 from adventures.llm.fallback_choices import fallback_choices
 from adventures.llm.gemini_outcomes import CAUTIONS
 from adventures.models import Adventure, TelemetryEvent
+from adventures.plan import ChapterKind
 from adventures.storyteller import brief_for_written_chapter
 from adventures.writing import MESSAGES
 from tests.consumer_support import Player, choice_ids
@@ -59,8 +60,8 @@ async def test_a_safety_stop_after_text_replaces_the_shown_words_with_a_new_draf
     # Saved: the second draft, whole, with its own choices; nothing of the first one.
     assert len(chapter.text.split()) > 200
     assert chapter.text.split()[:2] == shown_after.split(">", 1)[1].split()[:2]  # it opens as the new draft did
-    assert [c["text"] for c in chapter.choices] == list(replies.GOOD_CHOICES)
-    assert choice_ids(final) == [c["id"] for c in chapter.choices]
+    assert [c.text for c in chapter.choices] == list(replies.GOOD_CHOICES)
+    assert choice_ids(final) == [c.id for c in chapter.choices]
     first, second = chapter_prompts(fake_gemini, settings)[-2:]
     assert second.startswith(f"Important: {CAUTIONS['safety']}") and not first.startswith("Important:")
     await player.close()
@@ -148,8 +149,8 @@ async def test_menus_without_the_marker_never_reach_the_page_and_become_the_butt
         assert word not in streamed
     chapter = (await saved(adventure.id))[1]
     assert "Choice" not in chapter.text and "Slide down" not in chapter.text
-    assert [c["text"] for c in chapter.choices] == list(replies.MENU_CHOICES)
-    assert choice_ids(final) == [c["id"] for c in chapter.choices]
+    assert [c.text for c in chapter.choices] == list(replies.MENU_CHOICES)
+    assert choice_ids(final) == [c.id for c in chapter.choices]
     assert '<span class="choice-text">Slide down the mossy bank to the river</span>' in final
     repairs = [r for r in fake_gemini.requests[before:] if r.wants_json and "choices" in str(r.schema)]
     assert repairs == []
@@ -178,7 +179,7 @@ async def test_a_read_chapter_is_kept_with_fallback_choices_and_the_buttons_swap
         assert f'<span class="choice-text">{text}</span>' in swapped[-1]
     assert choice_ids(swapped[-1]) == stand_in_ids  # a button pressed meanwhile still counts
     chapter = (await saved(adventure.id))[1]
-    assert [c["text"] for c in chapter.choices] == list(replies.GOOD_CHOICES)
+    assert [c.text for c in chapter.choices] == list(replies.GOOD_CHOICES)
     await player.choose(2, stand_in_ids[1])  # the adventure moves on
     await player.receive_chapter(3)
     chapter = (await saved(adventure.id))[1]
@@ -209,7 +210,7 @@ async def test_stand_in_choices_stay_when_the_child_chose_before_the_repair(fake
     )
     assert replaced is False
     chapter = (await saved(adventure.id))[1]
-    assert [c["text"] for c in chapter.choices] == fallback
+    assert [c.text for c in chapter.choices] == fallback
     assert chapter.chosen_choice == choice_ids(final)[2]
     await player.close()
     await finish()
@@ -252,7 +253,7 @@ async def test_chapters_are_asked_for_with_the_reading_level_and_content_rules(f
     (chapter_one,) = fake_gemini.calls(model=settings.GEMINI_TEXT_MODEL, stream=True)
     assert "Reading level: for readers aged 8 to 10" in chapter_one.system
     assert "no weapons used on anyone" in chapter_one.system
-    assert (await saved(adventure.id))[0].kind == plan.STORY
+    assert (await saved(adventure.id))[0].kind == ChapterKind.STORY
     await player.close()
     await finish()
 
@@ -273,7 +274,7 @@ async def test_a_retried_chapter_one_does_not_pay_for_its_option_pictures_again(
     assert len(option_pictures(fake_gemini, settings)) == 3  # reused, not made again
     assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 4  # and the chapter's own picture
     options = await database_sync_to_async(lambda: Adventure.objects.get(pk=adventure.id).agency_options)()
-    assert all(option.get("image") for option in options)  # every option has its picture
+    assert all(option.image for option in options)  # every option has its picture
     await player.close()
     await finish()
 

@@ -9,9 +9,10 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, plan, telemetry
+from adventures import background, telemetry
 from adventures.chapter_text import validate_choices
 from adventures.models import Adventure, AdventureStatus, Chapter
+from adventures.plan import ChapterKind
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
@@ -20,7 +21,14 @@ from tests.support.fake_gemini import fake_gemini_server  # noqa: F401  (a fixtu
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-STORY_FIRST = [plan.STORY, plan.STORY, plan.LESSON, plan.REFLECT, plan.STORY, plan.CONCLUSION]
+STORY_FIRST = [
+    ChapterKind.STORY,
+    ChapterKind.STORY,
+    ChapterKind.LESSON,
+    ChapterKind.REFLECT,
+    ChapterKind.STORY,
+    ChapterKind.CONCLUSION,
+]
 
 
 async def new_game(length: int = 10, seed: int = 3, plan_override: list[str] | None = None):
@@ -65,10 +73,10 @@ async def test_a_whole_adventure_on_gemini(fake_gemini, settings):  # noqa: F811
     for chapter in chapters:
         assert chapter.title and chapter.summary, chapter.number
         assert len(chapter.text.split()) > 100
-        if chapter.kind in (plan.STORY, plan.REFLECT) and chapter.number > 1:
-            validate_choices([c["text"] for c in chapter.choices])
-        if chapter.kind == plan.LESSON:
-            assert sorted(c["text"] for c in chapter.choices) == sorted(
+        if chapter.kind in (ChapterKind.STORY, ChapterKind.REFLECT) and chapter.number > 1:
+            validate_choices([c.text for c in chapter.choices])
+        if chapter.kind == ChapterKind.LESSON:
+            assert sorted(c.text for c in chapter.choices) == sorted(
                 await database_sync_to_async(lambda c=chapter: c.question.answers)()
             )
     # Chapter prompts went to the text model, titles to the lite model, pictures to the image model.
@@ -145,9 +153,9 @@ async def test_a_malformed_choices_block_is_repaired(fake_gemini, settings):  # 
     await player.choose(1, choice_ids(final)[0])
     _, final = await player.receive_chapter(2)
     chapter = (await database_sync_to_async(chapters_of)(adventure.id))[1]
-    texts = [c["text"] for c in chapter.choices]
+    texts = [c.text for c in chapter.choices]
     assert validate_choices(texts) == tuple(texts)
-    assert choice_ids(final) == [c["id"] for c in chapter.choices]
+    assert choice_ids(final) == [c.id for c in chapter.choices]
     repairs = [r for r in fake_gemini.requests[before:] if r.wants_json and "choices" in str(r.schema)]
     assert len(repairs) == 1
     await player.settle()
@@ -226,8 +234,8 @@ async def test_three_adventures_complete_against_a_mock_that_misbehaves_like_the
         for chapter in chapters:
             assert not MENU_LINE.search(chapter.text), (chapter.number, chapter.text[-300:])
             assert "[[" not in chapter.text
-            if chapter.kind in (plan.STORY, plan.REFLECT) and chapter.number > 1:
-                validate_choices([c["text"] for c in chapter.choices])
+            if chapter.kind in (ChapterKind.STORY, ChapterKind.REFLECT) and chapter.number > 1:
+                validate_choices([c.text for c in chapter.choices])
     for request in fake_gemini.requests:
         assert len(request.safety_settings) == 4, request.path
         if not request.wants_image:

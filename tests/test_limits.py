@@ -252,16 +252,16 @@ def test_chapters_per_minute_without_javascript_stop_at_the_limit_and_reset(sett
     url = f"/adventures/{adventure.id}/choose/"
     assert client.post(url).status_code == 302  # chapter 1
     first = Chapter.objects.get(adventure=adventure, number=1)
-    assert client.post(url, {"chapter": 1, "choice": first.choices[0]["id"]}).status_code == 302  # chapter 2
+    assert client.post(url, {"chapter": 1, "choice": first.choices[0].id}).status_code == 302  # chapter 2
     second = Chapter.objects.get(adventure=adventure, number=2)
-    response = client.post(url, {"chapter": 2, "choice": second.choices[0]["id"]})
+    response = client.post(url, {"chapter": 2, "choice": second.choices[0].id})
     assert response.status_code == 302 and response["Location"] == f"/adventures/{adventure.id}/#chapter"
-    assert chapter_rows(adventure.id) == [(1, first.choices[0]["id"]), (2, None)]
+    assert chapter_rows(adventure.id) == [(1, first.choices[0].id), (2, None)]
     page = client.get(f"/adventures/{adventure.id}/").content.decode()
     assert f'<p class="message message--info">{FRIENDLY_CHAPTERS}</p>' in page
-    assert f'name="choice" value="{second.choices[0]["id"]}"' in page  # the choices are still there
+    assert f'name="choice" value="{second.choices[0].id}"' in page  # the choices are still there
     async_to_sync(telemetry.flush)()  # the test client ran the view's thread inside an event loop
     assert len(limited_events("chapters")) == 1
     clock.now += 60
-    client.post(url, {"chapter": 2, "choice": second.choices[0]["id"]})
+    client.post(url, {"chapter": 2, "choice": second.choices[0].id})
     assert [n for n, _ in chapter_rows(adventure.id)] == [1, 2, 3]

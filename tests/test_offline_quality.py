@@ -6,6 +6,7 @@ and a reading level for 8-13 year olds."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import statistics
 
@@ -39,7 +40,7 @@ def _texts(adventure_id) -> list[str]:
 
 def _saved_choices(adventure_id, number: int) -> list[str] | None:
     chapter = Chapter.objects.filter(adventure_id=adventure_id, number=number).first()
-    return None if chapter is None else [c["id"] for c in chapter.choices]
+    return None if chapter is None else [c.id for c in chapter.choices]
 
 
 async def _play(rng: random.Random) -> list[str]:
@@ -85,10 +86,10 @@ def test_the_draws_at_the_start_fit_the_world_and_the_twist():
         adventure = start_adventure(visitor=visitor, world="pearlwater-deep", seed=seed)
         categories.add(adventure.agency_category)
         # Under the sea everyone breathes water already: never offered there.
-        assert "the ability to breathe underwater" not in [o["name"] for o in adventure.agency_options]
+        assert "the ability to breathe underwater" not in [o.name for o in adventure.agency_options]
         # The companion is never the character the twist is about.
-        twist = adventure.elements["plot_twist"]
-        companion = adventure.elements["companion"]
+        twist = dataclasses.asdict(adventure.elements.plot_twist)
+        companion = dataclasses.asdict(adventure.elements.companion)
         assert companion in library.companions_for(adventure.world.characters, twist)
     assert "ability" in categories  # the rule was really exercised
 

@@ -33,7 +33,7 @@ def every_answer(client: Client, session_key: str | None, adventure: Adventure) 
         "play": client.get(f"{base}/").status_code,
         "play (htmx)": client.get(f"{base}/", headers={"HX-Request": "true"}).status_code,
         "recap": client.get(f"{base}/recap/").status_code,
-        "choose": client.post(f"{base}/choose/", {"chapter": 1, "choice": chapter.choices[0]["id"]}).status_code,
+        "choose": client.post(f"{base}/choose/", {"chapter": 1, "choice": chapter.choices[0].id}).status_code,
         "write": client.post(f"{base}/choose/").status_code,
         "feedback": client.post(f"{base}/feedback/", {"rating": "up", "comment": "mine now"}).status_code,
         "abandon": client.post(f"{base}/abandon/").status_code,

@@ -57,7 +57,7 @@ async def test_the_picture_follows_the_chapter_text_and_agency_options_get_three
     assert agency == {1, 2, 3}
     stored = await database_sync_to_async(Adventure.objects.get)(pk=adventure.id)
     for option in stored.agency_options:
-        assert (media / option["image"]).read_bytes().startswith(b"<svg")
+        assert (media / option.image).read_bytes().startswith(b"<svg")
 
     # The scene picture for chapter 1 arrives as its own fragment, after the text.
     at_final = messages.index(final)

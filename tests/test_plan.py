@@ -7,7 +7,9 @@ import itertools
 import pytest
 
 from adventures import plan
-from adventures.plan import CONCLUSION, LESSON, REFLECT, STORY
+from adventures.plan import ChapterKind
+
+STORY, LESSON, REFLECT, CONCLUSION = ChapterKind  # short names for the plans written out below
 
 
 def brute_force_plans(length: int) -> set[tuple[str, ...]]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils.html import escape
 
-from adventures import plan, storyteller
+from adventures import storyteller
 from adventures.llm import prompts
 from adventures.models import Chapter
+from adventures.plan import ChapterKind
 from tests.factories import start_adventure, visitor_session
 from tests.llm import briefs
 from tests.test_views import visitor_of, write_chapters
@@ -57,9 +58,9 @@ def test_recap_shows_the_note_on_a_wrong_answer_and_the_hook_of_every_question(p
     lessons = _lessons(adventure)
     wrong, right = lessons[0], lessons[1]
     # Whatever the first choices happened to be, make one lesson wrong and one right.
-    missed = next(c for c in wrong.choices if not c.get("correct"))
-    Chapter.objects.filter(pk=wrong.pk).update(chosen_choice=missed["id"], is_correct=False)
-    Chapter.objects.filter(pk=right.pk).update(chosen_choice=right.correct_choice["id"], is_correct=True)
+    missed = next(c for c in wrong.choices if not c.correct)
+    Chapter.objects.filter(pk=wrong.pk).update(chosen_choice=missed.id, is_correct=False)
+    Chapter.objects.filter(pk=right.pk).update(chosen_choice=right.correct_choice.id, is_correct=True)
 
     html = player.get(f"/adventures/{adventure.id}/recap/").content.decode()
 
@@ -82,7 +83,7 @@ def test_recap_keeps_the_notes_of_an_unanswered_question_back(player, adventure)
 
 
 def test_a_wrong_answer_gives_the_next_chapter_the_misconception_note():
-    brief = briefs.make_brief(number=4, kind=plan.STORY, answered_correctly=False)
+    brief = briefs.make_brief(number=4, kind=ChapterKind.STORY, answered_correctly=False)
     assert brief.answered is not None
     q = brief.answered.question
     assert q.misconception
@@ -91,7 +92,7 @@ def test_a_wrong_answer_gives_the_next_chapter_the_misconception_note():
 
 
 def test_a_right_answer_needs_no_misconception_note():
-    brief = briefs.make_brief(number=4, kind=plan.STORY, answered_correctly=True)
+    brief = briefs.make_brief(number=4, kind=ChapterKind.STORY, answered_correctly=True)
     assert brief.answered is not None
     user = prompts.chapter(brief).user
     assert brief.answered.question.misconception not in user

@@ -40,7 +40,7 @@ def race(function, arguments: list[dict]) -> list:
 def test_ten_identical_choices_at_the_same_instant_record_one():
     adventure = start_adventure(visitor="racer", length=6)
     (chapter,) = write_chapters(adventure, 1)
-    choice = chapter.choices[1]["id"]
+    choice = chapter.choices[1].id
     version = Adventure.objects.get(pk=adventure.pk).version
     results = race(
         services.chapter_record_choice, [{"adventure_id": adventure.id, "number": 1, "choice_id": choice}] * RACERS
@@ -57,7 +57,7 @@ def test_ten_different_choices_at_the_same_instant_record_one():
     """Two tabs (or ten) picking different options: one wins, the rest are told."""
     adventure = start_adventure(visitor="racer", length=6)
     (chapter,) = write_chapters(adventure, 1)
-    ids = [c["id"] for c in chapter.choices]
+    ids = [c.id for c in chapter.choices]
     results = race(
         services.chapter_record_choice,
         [{"adventure_id": adventure.id, "number": 1, "choice_id": ids[n % 3]} for n in range(RACERS)],
@@ -66,13 +66,13 @@ def test_ten_different_choices_at_the_same_instant_record_one():
     assert len(winners) == 1
     chapter.refresh_from_db()
     assert chapter.chosen_choice == winners[0].chapter.chosen_choice
-    assert Adventure.objects.get(pk=adventure.pk).agency["id"] == chapter.chosen_choice
+    assert Adventure.objects.get(pk=adventure.pk).agency.id == chapter.chosen_choice
 
 
 def test_ten_writers_of_the_same_chapter_save_it_once():
     adventure = start_adventure(visitor="racer", length=6)
     (chapter,) = write_chapters(adventure, 1)
-    services.chapter_record_choice(adventure_id=adventure.id, number=1, choice_id=chapter.choices[0]["id"])
+    services.chapter_record_choice(adventure_id=adventure.id, number=1, choice_id=chapter.choices[0].id)
 
     def save(n: int):
         try:

@@ -52,7 +52,7 @@ def write_chapters(adventure: Adventure, count: int) -> None:
     for number in range(1, count + 1):
         if number > 1:
             previous = Chapter.objects.get(adventure=adventure, number=number - 1)
-            data = {"chapter": number - 1, "choice": previous.choices[0]["id"]}
+            data = {"chapter": number - 1, "choice": previous.choices[0].id}
         else:
             data = {}
         response = client.post(reverse("adventures:choose", args=[adventure.id]), data)
@@ -150,18 +150,18 @@ def test_the_reader_shows_the_written_chapter_with_choices_after_a_reload(player
     for paragraph in chapter.text.split("\n\n")[:2]:
         assert paragraph.replace("'", "&#x27;").replace('"', "&quot;")[:40] in html
     for option in adventure.agency_options:
-        assert f'name="choice" value="{option["id"]}"' in html
+        assert f'name="choice" value="{option.id}"' in html
     assert 'name="csrfmiddlewaretoken"' in html  # the form works without JavaScript
 
 
 def test_choosing_without_javascript_writes_the_next_chapter(player, adventure):
     write_chapters(adventure, 1)
     option = adventure.agency_options[1]
-    response = player.post(f"/adventures/{adventure.id}/choose/", {"chapter": 1, "choice": option["id"]})
+    response = player.post(f"/adventures/{adventure.id}/choose/", {"chapter": 1, "choice": option.id})
     assert response.status_code == 302 and response["Location"] == f"/adventures/{adventure.id}/#chapter"
     assert Chapter.objects.filter(adventure=adventure).count() == 2
     adventure.refresh_from_db()
-    assert adventure.agency["name"] == option["name"]
+    assert adventure.agency.name == option.name
 
 
 def test_other_visitors_get_404_everywhere(adventure):
@@ -272,7 +272,7 @@ async def test_after_a_chapter_written_for_a_page_its_picture_and_title_are_made
         (b"content-type", b"application/x-www-form-urlencoded"),
     ]
     url = reverse("adventures:choose", args=[adventure.id])
-    choice = f"chapter=1&choice={adventure.agency_options[0]['id']}".encode()
+    choice = f"chapter=1&choice={adventure.agency_options[0].id}".encode()
     for body in (b"", choice):
         response = await HttpCommunicator(application, "POST", url, body=body, headers=headers).get_response(timeout=30)
         assert response["status"] == 302

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import admin
@@ -54,7 +55,7 @@ class ChapterInline(ReadOnlyInline, admin.StackedInline):
 
     @admin.display(description="Picture")
     def picture(self, chapter: Chapter) -> str:
-        return thumbnail(chapter.image.name, chapter.image_alt) or "-"
+        return thumbnail(chapter.image.name or "", chapter.image_alt) or "-"
 
     @admin.display(description="Choices")
     def choice_list(self, chapter: Chapter) -> str:
@@ -67,9 +68,9 @@ class ChapterInline(ReadOnlyInline, admin.StackedInline):
                 "<li>{}{}{}</li>",
                 (
                     (
-                        choice.get("text", ""),
-                        " (correct)" if choice.get("correct") else "",
-                        " ← chosen" if choice.get("id") == chapter.chosen_choice else "",
+                        choice.text,
+                        " (correct)" if choice.correct else "",
+                        " ← chosen" if choice.id == chapter.chosen_choice else "",
                     )
                     for choice in chapter.choices
                 ),
@@ -79,7 +80,8 @@ class ChapterInline(ReadOnlyInline, admin.StackedInline):
 
 class CharacterVisualInline(ReadOnlyInline, admin.TabularInline):
     model = CharacterVisual
-    fields = readonly_fields = ["name", "description", "updated_at"]
+    readonly_fields = ["name", "description", "updated_at"]
+    fields = list(readonly_fields)
 
 
 @admin.register(Adventure)
@@ -158,17 +160,18 @@ class AdventureAdmin(admin.ModelAdmin):
 
     @admin.display(description="Chapters", ordering="chapter_count")
     def chapters_written(self, adventure: Adventure) -> int:
-        return adventure.chapter_count
+        count: int = getattr(adventure, "chapter_count")  # noqa: B009 - annotated by get_queryset
+        return count
 
     @admin.display(description="Owner", ordering="visitor")
     def owner(self, adventure: Adventure) -> str:
-        if adventure.user_id:
+        if adventure.user is not None:
             return adventure.user.get_username()
         return f"visitor {adventure.visitor[:8]}"
 
     @admin.display(description="Narrative elements")
     def story_elements(self, adventure: Adventure) -> str:
-        return pretty_json(adventure.elements)
+        return pretty_json(dataclasses.asdict(adventure.elements))
 
     @admin.display(description="Agency options")
     def agency_option_list(self, adventure: Adventure) -> str:
@@ -179,9 +182,9 @@ class AdventureAdmin(admin.ModelAdmin):
                 "<li>{} {}: {}</li>",
                 (
                     (
-                        thumbnail(option.get("image", ""), option.get("alt", "")),
-                        option.get("name"),
-                        option.get("visual"),
+                        thumbnail(option.image or "", option.alt or ""),
+                        option.name,
+                        option.visual,
                     )
                     for option in adventure.agency_options or []
                 ),

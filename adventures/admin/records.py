@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, URLResolver, path
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from adventures import dashboard
 from adventures.admin.display import adventure_link, pretty_json, short
 from adventures.models import (
     Feedback,
@@ -56,8 +50,16 @@ class TelemetryEventAdmin(ReadOnlyAdmin):
     search_fields = ["adventure_id__exact"]
     search_help_text = "An adventure id."
     show_full_result_count = False  # counting a big table on every page is slow
-    fields = ["name", "created_at", "adventure", "chapter_number", "chapter_kind", "duration_ms", "details_json"]
-    readonly_fields = fields
+    readonly_fields = [
+        "name",
+        "created_at",
+        "adventure",
+        "chapter_number",
+        "chapter_kind",
+        "duration_ms",
+        "details_json",
+    ]
+    fields = list(readonly_fields)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # old events go with `cleanup_adventures --telemetry-days`
@@ -94,8 +96,8 @@ class FeedbackAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     search_fields = ["comment", "=visitor", "adventure__id__exact"]
     search_help_text = "Words of a comment, a visitor id or an adventure id."
-    fields = ["created_at", "rating", "comment", "adventure_link", "chapter_number", "visitor", "user"]
-    readonly_fields = fields
+    readonly_fields = ["created_at", "rating", "comment", "adventure_link", "chapter_number", "visitor", "user"]
+    fields = list(readonly_fields)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser  # e.g. to remove a comment on request
@@ -107,64 +109,3 @@ class FeedbackAdmin(ReadOnlyAdmin):
     @admin.display(description="Adventure", ordering="adventure_id")
     def adventure_link(self, feedback: Feedback) -> str:
         return adventure_link(feedback.adventure_id)
-
-
-# --- The dashboard -------------------------------------------------------------------
-
-DASHBOARD_PERMISSION = "adventures.view_telemetryevent"
-
-
-def dashboard_view(request: HttpRequest) -> HttpResponse:
-    """/admin/dashboard/: play, learning and storyteller figures for a period."""
-    if not request.user.has_perm(DASHBOARD_PERMISSION):
-        raise PermissionDenied
-    today = timezone.localdate()
-    period, problem = dashboard.period_from_query(request.GET, today=today)
-    figures = dashboard.dashboard(period)
-    limits_top = max([0, *figures.rate_limits.values()])
-    context = {
-        **admin.site.each_context(request),
-        "title": "Dashboard",
-        "figures": figures,
-        "period": period,
-        "problem": problem,
-        "period_links": [
-            (days, f"?days={days}", period == dashboard.last_days(days, today=today)) for days in dashboard.PERIOD_DAYS
-        ],
-        "day_chart": dashboard.day_chart(figures.per_day),
-        "funnels": [
-            (
-                funnel,
-                dashboard.bar_length(funnel.started, funnel.started),
-                [(step, dashboard.bar_length(step.adventures, funnel.started)) for step in funnel.steps],
-            )
-            for funnel in figures.funnels
-        ],
-        "accuracy_rows": [(row, dashboard.bar_length(row.answers.percent, 100)) for row in figures.accuracy],
-        "limit_rows": [
-            (limit, hits, dashboard.bar_length(hits, limits_top)) for limit, hits in figures.rate_limits.items()
-        ],
-        "picture_rows": [
-            (purpose, ratio, dashboard.bar_length(ratio.percent, 100))
-            for purpose, ratio in figures.pictures.by_purpose.items()
-        ],
-        "feedback_bar": dashboard.bar_length(figures.feedback.percent, 100),
-        "safety_rows": [
-            (day, stops, dashboard.bar_length(stops, max([1, *(n for _, n in figures.safety_stops)])))
-            for day, stops in figures.safety_stops
-        ],
-        "safety_total": sum(n for _, n in figures.safety_stops),
-        "cleanup_days": settings.STORYWEB_CLEANUP_DAYS,
-    }
-    return TemplateResponse(request, "admin/adventures/dashboard.html", context)
-
-
-def _with_dashboard(site_urls: Callable[[], list[URLPattern | URLResolver]]) -> Callable[[], list[Any]]:
-    def get_urls() -> list[URLPattern | URLResolver]:
-        return [path("dashboard/", admin.site.admin_view(dashboard_view), name="dashboard"), *site_urls()]
-
-    return get_urls
-
-
-# The dashboard lives on the default site, before its catch-all, as admin:dashboard.
-admin.site.get_urls = _with_dashboard(admin.site.get_urls)

@@ -44,8 +44,9 @@ class SeverityFilter(admin.SimpleListFilter):
         return [(str(n), f"{n} and worse") for n in (3, 4, 5)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[SafetyFlag]) -> QuerySet[SafetyFlag]:
-        if self.value() in ("3", "4", "5"):
-            return queryset.filter(details__severity__gte=int(self.value()))
+        value = self.value()
+        if value in ("3", "4", "5"):
+            return queryset.filter(details__severity__gte=int(value))
         return queryset
 
 
@@ -65,8 +66,18 @@ class SafetyFlagAdmin(ReadOnlyAdmin):
     search_fields = ["adventure_id__exact"]
     search_help_text = "An adventure id."
     show_full_result_count = False
-    fields = ["created_at", "where", "category", "severity", "layer", "action", "text", "adventure", "chapter_number"]
-    readonly_fields = fields
+    readonly_fields = [
+        "created_at",
+        "where",
+        "category",
+        "severity",
+        "layer",
+        "action",
+        "text",
+        "adventure",
+        "chapter_number",
+    ]
+    fields = list(readonly_fields)
 
     where = _detail("where", "Where")
     category = _detail("category", "Category")

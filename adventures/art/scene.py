@@ -10,8 +10,10 @@ import random
 import re
 from typing import NamedTuple
 
+from adventures.plan import ChapterKind
+
 from .. import plan
-from ..llm import offline_grammar, offline_plot, offline_words
+from ..llm import offline_grammar, offline_names, offline_plot, offline_words
 from ..llm.base import ChapterBrief, Character
 from . import figures, motifs, obstacles
 from .emblems import agency_kind
@@ -178,7 +180,7 @@ class Shot(NamedTuple):
 
 
 def _named(character: Character, text: str) -> bool:
-    return bool(text) and offline_words.named_in(character, text)
+    return bool(text) and offline_names.named_in(character, text)
 
 
 def shot_for(brief: ChapterBrief, text: str) -> Shot:
@@ -186,16 +188,16 @@ def shot_for(brief: ChapterBrief, text: str) -> Shot:
     chapter's obstacle when it meets one, a close-up on whoever asks or explains in a
     lesson or a reflection, the whole scene otherwise."""
     companion = brief.elements.companion if _named(brief.elements.companion, text) else None
-    if brief.kind == plan.CONCLUSION or brief.number == 1:
+    if brief.kind == ChapterKind.CONCLUSION or brief.number == 1:
         return Shot("wide", companion, None, None)
     if offline_plot.is_showdown(brief):
         return Shot("obstacle", companion, None, offline_plot.spine_for(brief).climax_kind)
     local = offline_words.scene_for(brief).local
     met = local if local.name != brief.elements.companion.name and _named(local, text) else None
     obstacle = offline_plot.chapter_obstacle(brief)
-    if brief.kind == plan.STORY and obstacle and offline_grammar.head(obstacle) in text:
+    if brief.kind == ChapterKind.STORY and obstacle and offline_grammar.head(obstacle) in text:
         return Shot("obstacle", companion, None, offline_plot.obstacle_kind(obstacle))
-    if met is not None and brief.kind in (plan.LESSON, plan.REFLECT, plan.STORY):
+    if met is not None and brief.kind in (ChapterKind.LESSON, ChapterKind.REFLECT, ChapterKind.STORY):
         return Shot("close-up", None, met, None)
     return Shot("wide", companion, None, None)
 
@@ -223,15 +225,15 @@ def scene_alt(brief: ChapterBrief, text: str = "") -> str:
             "role": f", in {short}",
             "ability": f", with {short}",
         }.get(kind, f", holding {short}")
-    if brief.kind == plan.LESSON:
+    if brief.kind == ChapterKind.LESSON:
         sentence += (
             ", beside a floating scroll with a riddle"
             if _lesson_motif(brief) == "scroll"
             else ", before a glowing door with a keyhole"
         )
-    elif brief.kind == plan.REFLECT:
+    elif brief.kind == ChapterKind.REFLECT:
         sentence += ", beside a round window" if _reflects_in_window(scenery) else ", beside a calm pool"
-    elif brief.kind == plan.CONCLUSION:
+    elif brief.kind == ChapterKind.CONCLUSION:
         sentence += ", under bunting, lanterns and fireworks"
     return sentence + "."
 
@@ -272,7 +274,7 @@ def draw_chapter_scene(brief: ChapterBrief, text: str) -> str:
 def _draw(st: Stage, brief: ChapterBrief, text: str, scenery: Scenery, shot: Shot, hero: Hero) -> None:
     s, hero_x, motif_x, landmark_x = st.s, st.hero_x, st.motif_x, st.landmark_x
     _sky(st, scenery)
-    if brief.kind == plan.CONCLUSION:
+    if brief.kind == ChapterKind.CONCLUSION:
         motifs.fireworks(st, scenery.indoor)
     scenery.far(st)
     scenery.mid(st)
@@ -286,10 +288,10 @@ def _draw(st: Stage, brief: ChapterBrief, text: str, scenery: Scenery, shot: Sho
 
     if shot.obstacle is not None:
         pass  # the obstacle is the chapter's picture
-    elif brief.kind == plan.LESSON:
+    elif brief.kind == ChapterKind.LESSON:
         with s.at(motif_x, 650):
             (motifs.lesson_scroll if _lesson_motif(brief) == "scroll" else motifs.lesson_door)(st)
-    elif brief.kind == plan.REFLECT:
+    elif brief.kind == ChapterKind.REFLECT:
         if _reflects_in_window(scenery):
             with s.at(motif_x, 650):
                 motifs.reflect_window(st, hero.outfit)
@@ -307,7 +309,7 @@ def _draw(st: Stage, brief: ChapterBrief, text: str, scenery: Scenery, shot: Sho
         )
     kind = agency_kind(brief.agency_label, brief.agency.name if brief.agency else "")
     raised = draw_agency(st, brief.agency, kind, hero_x, feet)
-    hero.draw(st, hero_x, feet, raised or brief.kind == plan.CONCLUSION)
+    hero.draw(st, hero_x, feet, raised or brief.kind == ChapterKind.CONCLUSION)
     scenery.air(st)
-    if brief.kind == plan.CONCLUSION:
+    if brief.kind == ChapterKind.CONCLUSION:
         motifs.celebration(st)

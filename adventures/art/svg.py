@@ -183,7 +183,10 @@ class Svg:
     def polygon(self, points: Iterable[tuple[float, float]], fill: str | None, **attrs: object) -> None:
         self.add("polygon", points=" ".join(f"{num(x)},{num(y)}" for x, y in points), fill=fill, **attrs)
 
-    def line(self, x1: float, y1: float, x2: float, y2: float, stroke: str, width: float = 2, **attrs: object) -> None:
+    def line(
+        self, x1: float, y1: float, x2: float, y2: float, stroke: str | None, width: float | None = 2, **attrs: object
+    ) -> None:
+        """A line; a stroke or width given as None comes from the enclosing group."""
         self.add("line", x1=x1, y1=y1, x2=x2, y2=y2, stroke=stroke, stroke_width=width, **attrs)
 
     def clip_rect(self, x: float, y: float, w: float, h: float, rx: float = 0) -> str:

@@ -9,9 +9,18 @@ tested with hand-made briefs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
+
+from adventures.plan import ChapterKind
+
+# The shapes a brief is made of (the same ones the models store), offered here with it.
+from adventures.shapes import AgencyOption as AgencyOption
+from adventures.shapes import Character as Character
+from adventures.shapes import Choice as Choice
+from adventures.shapes import Elements as Elements
+from adventures.shapes import PlotTwist as PlotTwist
 
 
 class ProviderError(Exception):
@@ -38,22 +47,6 @@ class SafetyStop(ProviderError):
 
 
 @dataclass(frozen=True)
-class Character:
-    name: str
-    role: str
-    look: str
-
-
-@dataclass(frozen=True)
-class PlotTwist:
-    summary: str
-    hint: str
-    build: str
-    reveal: str
-    resolution: str
-
-
-@dataclass(frozen=True)
 class WorldBrief:
     slug: str
     name: str
@@ -67,35 +60,6 @@ class WorldBrief:
     sights: tuple[str, ...] = ()
     sounds: tuple[str, ...] = ()
     smells: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Elements:
-    """What was drawn from the world when the adventure started."""
-
-    quest: str
-    setting: str
-    theme: str
-    moral: str
-    plot_twist: PlotTwist
-    obstacle: str
-    sight: str
-    sound: str
-    smell: str
-    companion: Character  # the world character who travels with the hero
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class AgencyOption:
-    id: str
-    name: str
-    visual: str
 
 
 @dataclass(frozen=True)
@@ -120,7 +84,7 @@ class Answered:
 @dataclass(frozen=True)
 class PastChapter:
     number: int
-    kind: str
+    kind: ChapterKind
     title: str
     summary: str
     choice_made: str | None
@@ -134,7 +98,7 @@ class ChapterBrief:
     seed: int
     number: int
     length: int
-    kind: str  # plan.STORY / LESSON / REFLECT / CONCLUSION
+    kind: ChapterKind
     phase: str  # plan.EXPOSITION / RISING / TRIALS / CLIMAX / RETURN
     twist_stage: str | None  # None / "hint" / "build" / "reveal" / "resolution"
     world: WorldBrief
@@ -167,7 +131,7 @@ class ChapterBrief:
     def wants_choices(self) -> bool:
         """Must the provider write the three choices? (Lessons use the question's
         answers, chapter 1 the agency options, the conclusion has none.)"""
-        return self.kind in ("story", "reflect") and self.number > 1
+        return self.kind in (ChapterKind.STORY, ChapterKind.REFLECT) and self.number > 1
 
 
 @dataclass(frozen=True)
@@ -240,7 +204,7 @@ class ChoiceRepairer(Protocol):
 class Provider(Protocol):
     name: str
 
-    def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+    def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | Rewind | ChapterDone, None]:
         """Yield TextPiece as prose becomes ready, then exactly one ChapterDone. A
         Rewind in between withdraws every TextPiece before it (a new draft follows).
 

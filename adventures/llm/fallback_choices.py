@@ -14,6 +14,7 @@ import random
 from adventures import plan
 from adventures.chapter_text import validate_choices
 from adventures.llm.base import ChapterBrief
+from adventures.plan import ChapterKind
 
 
 def _first_name(name: str) -> str:
@@ -26,7 +27,7 @@ def fallback_choices(brief: ChapterBrief) -> tuple[str, str, str]:
     companion = _first_name(drawn.companion.name)
     places = [p for p in brief.world.settings if p != drawn.setting] or [drawn.setting]
     place = rng.choice(places)
-    if brief.kind == plan.REFLECT:
+    if brief.kind == ChapterKind.REFLECT:
         first = f"Talk it over with {companion} on the way"
     elif brief.phase in (plan.CLIMAX, plan.RETURN):
         first = f"Stand together with {companion} and face what comes"

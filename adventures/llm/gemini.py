@@ -24,7 +24,7 @@ import contextlib
 import dataclasses
 import logging
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 from django.conf import settings
@@ -86,7 +86,7 @@ class GeminiProvider:
 
     # --- the chapter ----------------------------------------------------------------
 
-    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+    async def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | Rewind | ChapterDone, None]:
         model = settings.GEMINI_TEXT_MODEL
         carried = await workers.cache.get(_caution_key(brief)) or ""
         stops: list[gemini_outcomes.Verdict] = []
@@ -142,13 +142,14 @@ class GeminiProvider:
         prompt: prompts.Prompt,
         config: types.GenerateContentConfig,
         streamed: StreamedChapter,
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """One attempt: yield cleaned pieces as chunks arrive; raise if it breaks."""
         stream = await call.wait(
             client.models.generate_content_stream(model=call.model, contents=prompt.user, config=config)
         )
         usage = finish = block = None
-        async with contextlib.aclosing(stream):
+        # The SDK types its stream as an AsyncIterator; it is an async generator (it has aclose).
+        async with contextlib.aclosing(stream):  # type: ignore[type-var]
             try:
                 while True:
                     try:

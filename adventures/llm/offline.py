@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from django.conf import settings
 
 from adventures import reading_level
-from adventures.llm import offline_prose, offline_words
+from adventures.llm import offline_names, offline_prose, offline_words
 from adventures.llm.base import (
     AgencyOption,
     ChapterBrief,
@@ -34,7 +34,7 @@ SVG = "image/svg+xml"
 class OfflineProvider:
     name = "offline"
 
-    async def stream_chapter(self, brief: ChapterBrief) -> AsyncIterator[TextPiece | ChapterDone]:
+    async def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | ChapterDone, None]:
         composition = offline_prose.compose(brief)
         text = reading_level.for_band(composition.text.strip(), brief.age_band)
         # Read on every call so a test or an operator can change the pace at run time.
@@ -57,7 +57,7 @@ class OfflineProvider:
             look = f"{look.rstrip('.')}; {_with_agency(brief, brief.agency)}"
         visuals[brief.protagonist_name] = _sentence(look)
         for character in brief.world.characters:
-            if offline_words.named_in(character, text):
+            if offline_names.named_in(character, text):
                 visuals[character.name] = _sentence(character.look)
         return visuals
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from adventures import library, plan
 from adventures.llm import base, offline_prose
+from adventures.plan import ChapterKind
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,14 @@ def play(
         kind = chapter_plan[number - 1]
         previous = played[-1] if played else None
         answered = None
-        if previous is not None and previous.brief.kind == plan.LESSON:
+        if previous is not None and previous.brief.kind == ChapterKind.LESSON:
             q = previous.brief.question
+            assert q is not None  # noqa: S101 - a lesson brief always has its question
             answered = base.Answered(question=q, chosen=previous.chosen or "", correct=previous.chosen == q.answer)
         question = None
-        if kind == plan.LESSON:
+        if kind == ChapterKind.LESSON:
             question = last_question = _question(questions.pop())
-        elif kind == plan.REFLECT:
+        elif kind == ChapterKind.REFLECT:
             question = last_question
         brief = base.ChapterBrief(
             adventure_id=f"00000000-0000-4000-8000-{seed % 10**12:012d}",
@@ -133,7 +135,8 @@ def play(
         if number == 1:
             picked = rng.choice(options)
             chosen: str | None = picked.name
-        elif kind == plan.LESSON:
+        elif kind == ChapterKind.LESSON:
+            assert question is not None  # noqa: S101 - a lesson always draws a question
             chosen = rng.choice([question.answer, *question.wrong])
         elif composition.choices:
             chosen = rng.choice(composition.choices)

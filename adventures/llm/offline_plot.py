@@ -18,6 +18,7 @@ import yaml
 
 from adventures import plan
 from adventures.llm.base import ChapterBrief, Character
+from adventures.plan import ChapterKind
 
 PLOTS_FILE = Path(__file__).resolve().parent.parent / "content" / "offline" / "plots.yaml"
 STEPS = 3  # steps told in the middle chapters, before the climax
@@ -81,7 +82,7 @@ def is_showdown(brief: ChapterBrief) -> bool:
     return brief.number == brief.length - 1
 
 
-def _plan(brief: ChapterBrief) -> list[str]:
+def _plan(brief: ChapterBrief) -> list[ChapterKind]:
     # The plan is drawn from the seed when the adventure starts, so it can be drawn again.
     try:
         drawn = plan.make_plan(brief.length, seed=brief.seed)
@@ -100,7 +101,7 @@ def chapter_obstacle(brief: ChapterBrief) -> str | None:
     random.Random(f"{brief.seed}:route:plot-obstacles").shuffle(others)
     drawn = _plan(brief)
     # Story and lesson chapters meet one (a lesson's question guards it).
-    meets = (plan.STORY, plan.LESSON)
+    meets = (ChapterKind.STORY, ChapterKind.LESSON)
     if brief.kind not in meets:
         return None
     turn = sum(1 for kind in drawn[1 : brief.number - 1] if kind in meets) if drawn else brief.number - 2
@@ -108,7 +109,7 @@ def chapter_obstacle(brief: ChapterBrief) -> str | None:
         return others[turn]
     # A lesson needs something to guard; the places differ, so no place meets the same
     # obstacle twice. A story chapter this late simply follows the trail.
-    return others[turn % len(others)] if brief.kind == plan.LESSON and others else None
+    return others[turn % len(others)] if brief.kind == ChapterKind.LESSON and others else None
 
 
 def hidden_until_reveal(brief: ChapterBrief) -> set[str]:

@@ -38,6 +38,7 @@ from adventures.llm.offline_words import (
     short_name,
     words_for,
 )
+from adventures.plan import ChapterKind
 
 MIN_WORDS, MAX_WORDS = 265, 440  # a little inside the 250-450 the storyteller promises
 
@@ -140,7 +141,8 @@ def _plot_template(brief: ChapterBrief, part: str) -> str:
 
 
 def _ending(text: str) -> str:
-    return re.search(r"[.!?]*[”’\"']*$", text)[0]
+    found = re.search(r"[.!?]*[”’\"']*$", text)
+    return found[0] if found else ""  # the pattern matches every text, even ""
 
 
 _BY_LESSON = ("open.right", "open.wrong", "lesson.")
@@ -148,7 +150,7 @@ _BY_LESSON = ("open.right", "open.wrong", "lesson.")
 
 def _lesson_turn(brief: ChapterBrief) -> int:
     """How many lessons came before this chapter (the one just answered included)."""
-    return sum(1 for past in brief.story_so_far if past.kind == plan.LESSON) + (brief.answered is not None)
+    return sum(1 for past in brief.story_so_far if past.kind == ChapterKind.LESSON) + (brief.answered is not None)
 
 
 def _lookup(key: str) -> Any:
@@ -180,7 +182,7 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
         keys = ("first.world", "first.hero", "first.friend", "first.quest", "friend_talk", "first.agency")
         return [(key, key == "friend_talk") for key in keys]
     opening = _opening(brief, words)
-    if brief.kind == plan.CONCLUSION:
+    if brief.kind == ChapterKind.CONCLUSION:
         # The quest's own ending, not a generic "it was done"; the opening follows the
         # last choice made.
         endings = ("ending.arrive", "ending.twist", "plot.done", "ending.agency")
@@ -206,13 +208,13 @@ def _beats(brief: ChapterBrief, words: dict[str, str]) -> list[tuple[str, bool]]
     # After a lesson, the answer matters: a shortcut, or a small detour put right here.
     answer = [] if brief.answered is None else [("plot.shortcut" if brief.answered.correct else "plot.detour", False)]
     start = [(opening, False), *answer, ("travel", False), *(step if offline_plot.is_middle(brief) else [])]
-    if brief.kind == plan.STORY and brief.phase == plan.CLIMAX:
+    if brief.kind == ChapterKind.STORY and brief.phase == plan.CLIMAX:
         return [*start, *agency, ("climax.after", True), ("lead.climax", False)]
-    if brief.kind == plan.STORY:
+    if brief.kind == ChapterKind.STORY:
         meets = offline_plot.chapter_obstacle(brief) is not None
         trouble = [("obstacle.meet", False), ("plot.solve", False)] if meets else []
         return [*start, ("meet", True), *agency, *trouble, *twist, ("discovery", True), ("lead.story", False)]
-    if brief.kind == plan.LESSON:
+    if brief.kind == ChapterKind.LESSON:
         meet = "lesson.final" if brief.phase == plan.CLIMAX else "lesson.meet"
         return [*start, *agency, *twist, (meet, False), ("lesson.ask", False)]
     reflect = [("reflect.meet", False), ("reflect.real", False)]
@@ -230,7 +232,7 @@ def compose(brief: ChapterBrief) -> Composition:
     beats = _beats(brief, words)
     paragraphs = [writer.draw(key) for key, _ in beats]
     # Too short: add small moments (a sound, a joke, a pause).
-    fillers = list(_ENDING_FILLERS if brief.kind == plan.CONCLUSION else _FILLERS)
+    fillers = list(_ENDING_FILLERS if brief.kind == ChapterKind.CONCLUSION else _FILLERS)
     rng_for(brief, "fillers").shuffle(fillers)
     # They go after the journey, where a pause fits, not inside a scene.
     keys = [key for key, _ in beats]
@@ -299,8 +301,8 @@ def title_and_summary(brief: ChapterBrief) -> tuple[str, str]:
     }
     writer = _Writer(brief, words)
     key = _summary_key(brief)
-    summary_key = "story_alone" if key == "story" and "meet" not in composition.beats else key
-    if key == "story" and "obstacle.meet" not in composition.beats:
+    summary_key = "story_alone" if key == ChapterKind.STORY and "meet" not in composition.beats else key
+    if key == ChapterKind.STORY and "obstacle.meet" not in composition.beats:
         summary_key = "story_trail"
     # Dealt like the prose: each chapter looks at its own two cards of the shuffled deck
     # (so neighbours never meet the same one) and takes the first short enough for it (a
@@ -308,7 +310,7 @@ def title_and_summary(brief: ChapterBrief) -> tuple[str, str]:
     # already has is skipped. No obstacle in the chapter, no obstacle in the title.
     templates = [t for t in _lookup(f"titles.{key}") if "obstacle.meet" in composition.beats or "{Obstacle}" not in t]
     random.Random(f"{brief.seed}:deck:titles.{key}").shuffle(templates)
-    turn = _lesson_turn(brief) if key == plan.LESSON else brief.number
+    turn = _lesson_turn(brief) if key == ChapterKind.LESSON else brief.number
     at = 2 * turn % len(templates)
     dealt = [title_case(writer.fill(t).rstrip(".")) for t in templates[at:] + templates[:at]]
     earlier = {past.title for past in brief.story_so_far}
@@ -324,6 +326,6 @@ def _the(phrase: str) -> str:
 def _summary_key(brief: ChapterBrief) -> str:
     if brief.number == 1:
         return "first"
-    if brief.kind == plan.STORY and brief.phase == plan.CLIMAX:
+    if brief.kind == ChapterKind.STORY and brief.phase == plan.CLIMAX:
         return "climax"
     return brief.kind

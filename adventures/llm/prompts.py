@@ -13,6 +13,7 @@ from typing import Any
 from adventures import plan
 from adventures.chapter_text import CHOICES_MARKER
 from adventures.llm.base import AgencyOption, ChapterBrief
+from adventures.plan import ChapterKind
 
 MIN_WORDS, MAX_WORDS = 300, 450
 # The last chapter is quoted in full; a cap keeps a runaway chapter from bloating every
@@ -103,7 +104,7 @@ def _reader(brief: ChapterBrief) -> str:
 
 
 def _task(brief: ChapterBrief) -> str:
-    if brief.kind == plan.CONCLUSION:
+    if brief.kind == ChapterKind.CONCLUSION:
         return (
             f"Write chapter {brief.number}, the last chapter of {brief.length}: resolve the quest, let the hero "
             "come home or rest, and end warmly. No question and no choices."
@@ -168,7 +169,7 @@ def _agency(brief: ChapterBrief) -> str:
     )
     if brief.phase == plan.CLIMAX:
         return f"{agency} It must be decisive in this chapter: the big challenge is won because of it."
-    if brief.kind == plan.CONCLUSION:
+    if brief.kind == ChapterKind.CONCLUSION:
         return f"{agency} Honour it: show how much it mattered on the journey."
     return f"{agency} It must show up and make a difference in this chapter."
 
@@ -218,7 +219,7 @@ def _lesson(brief: ChapterBrief) -> str:
     q = brief.question
     if q is None:
         return ""
-    if brief.kind == plan.LESSON:
+    if brief.kind == ChapterKind.LESSON:
         return (
             f"This chapter carries a lesson about {brief.topic_name}. Let the adventure lead to a moment where "
             "the hero needs the answer to go on. Near the end, a character asks this question, word for word:\n"
@@ -228,7 +229,7 @@ def _lesson(brief: ChapterBrief) -> str:
             f"For you alone, the three answers the reader will see: {q.answer!r} (right), {q.wrong[0]!r} and "
             f"{q.wrong[1]!r} (both wrong). Nothing in the story may state a wrong one as a fact."
         )
-    if brief.kind == plan.REFLECT:
+    if brief.kind == ChapterKind.REFLECT:
         return (
             f'Revisit the question from the last lesson, "{q.text}", from a new angle: put the hero in a new '
             "situation where the idea behind the answer helps, so they understand it better. Do not ask it again "

@@ -51,10 +51,13 @@ class _List:
     patterns: tuple[re.Pattern[str], ...]  # the "re:" lines
 
 
+_SPELLINGS: dict[str, str | int | None] = {"’": "'", "‘": "'", "-": " ", "_": " ", "‐": " ", "–": " "}
+
+
 def normalise(text: str) -> str:
     """Lower case, straight apostrophes, hyphens and underscores as spaces, one space
     between words (so a phrase matches across a line break)."""
-    text = text.lower().translate(str.maketrans({"’": "'", "‘": "'", "-": " ", "_": " ", "‐": " ", "–": " "}))
+    text = text.lower().translate(str.maketrans(_SPELLINGS))
     return " ".join(text.split())
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from django.conf import settings
 
@@ -44,7 +44,9 @@ def caution(categories: list[str]) -> str:
     )
 
 
-async def safe_chapter(provider: Provider, brief: ChapterBrief) -> AsyncIterator[TextPiece | Rewind | ChapterDone]:
+async def safe_chapter(
+    provider: Provider, brief: ChapterBrief
+) -> AsyncGenerator[TextPiece | Rewind | ChapterDone, None]:
     """The provider's chapter stream, screened (see the module's docstring)."""
     if not (settings.STORYWEB_SAFETY_SCREEN or settings.STORYWEB_SAFETY_MODERATION):
         async with contextlib.aclosing(provider.stream_chapter(brief)) as events:

@@ -52,12 +52,7 @@ def _expired(*, older_than: datetime, statuses: Sequence[str], guests_only: bool
 
 def _picture_names(adventure_ids: list[Any], agency_options: list[Any]) -> list[str]:
     """The stored pictures of these adventures: every chapter's and every agency option's."""
-    names = [
-        option["image"]
-        for options in agency_options
-        for option in options or []
-        if isinstance(option, dict) and option.get("image")
-    ]
+    names = [option.image for options in agency_options for option in options or [] if option.image]
     chapters = Chapter.objects.filter(adventure_id__in=adventure_ids).exclude(image="").order_by()
     names += chapters.values_list("image", flat=True)
     return names

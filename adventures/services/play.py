@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -30,6 +30,7 @@ from adventures.models import (
     LessonTopic,
     StoryWorld,
 )
+from adventures.shapes import AgencyOption, Choice
 
 
 def new_choice_id() -> str:
@@ -165,12 +166,12 @@ def chapter_record_choice(*, adventure_id: Any, number: int, choice_id: str) -> 
         return ChoiceResult(ChoiceOutcome.ALREADY_CHOSEN, chapter)
     if chapter.number >= chapter.adventure.length or chapter.adventure.chapters.filter(number__gt=number).exists():
         return ChoiceResult(ChoiceOutcome.STALE, chapter)
-    choice = next((c for c in chapter.choices if c["id"] == choice_id), None)
+    choice = next((c for c in chapter.choices if c.id == choice_id), None)
     if choice is None:
         return ChoiceResult(ChoiceOutcome.UNKNOWN_CHOICE, chapter)
 
     now = timezone.now()
-    is_correct = bool(choice.get("correct")) if chapter.kind == ChapterKind.LESSON else None
+    is_correct = bool(choice.correct) if chapter.kind == ChapterKind.LESSON else None
     with transaction.atomic():
         updated = Chapter.objects.filter(pk=chapter.pk, chosen_choice__isnull=True).update(
             chosen_choice=choice_id, chosen_at=now, is_correct=is_correct
@@ -179,8 +180,8 @@ def chapter_record_choice(*, adventure_id: Any, number: int, choice_id: str) -> 
             return ChoiceResult(ChoiceOutcome.ALREADY_CHOSEN, chapter)
         adventure_changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": now}
         if chapter.number == 1:
-            option = next(o for o in chapter.adventure.agency_options if o["id"] == choice_id)
-            adventure_changes["agency"] = {k: option[k] for k in ("id", "name", "visual")}
+            option = next(o for o in chapter.adventure.agency_options if o.id == choice_id)
+            adventure_changes["agency"] = AgencyOption(id=option.id, name=option.name, visual=option.visual)
         Adventure.objects.filter(pk=chapter.adventure_id).update(**adventure_changes)
     chapter.chosen_choice, chapter.chosen_at, chapter.is_correct = choice_id, now, is_correct
 
@@ -222,7 +223,7 @@ def chapter_save(
     number: int,
     kind: str,
     text: str,
-    choices: list[dict[str, Any]],
+    choices: list[Choice],
     question_id: int | None,
 ) -> Chapter:
     """Save a finished chapter, whole, in one transaction; the conclusion also
@@ -273,9 +274,9 @@ def chapter_replace_provisional_choices(*, chapter_id: int, provisional: list[st
     once a choice is made or when the choices are no longer the stand-in ones."""
     with transaction.atomic():
         chapter = Chapter.objects.select_for_update().filter(pk=chapter_id, chosen_choice__isnull=True).first()
-        if chapter is None or [c["text"] for c in chapter.choices] != provisional or len(choices) != len(provisional):
+        if chapter is None or [c.text for c in chapter.choices] != provisional or len(choices) != len(provisional):
             return False
-        chapter.choices = [{**old, "text": text} for old, text in zip(chapter.choices, choices, strict=True)]
+        chapter.choices = [replace(old, text=text) for old, text in zip(chapter.choices, choices, strict=True)]
         chapter.save(update_fields=["choices"])
         return True
 
@@ -364,7 +365,8 @@ def agency_picture_save(*, adventure_id: Any, option_id: str, name: str, alt: st
     parallel, so each update locks the row)."""
     with transaction.atomic():
         adventure = Adventure.objects.select_for_update().get(pk=adventure_id)
-        for option in adventure.agency_options:
-            if option["id"] == option_id:
-                option["image"], option["alt"] = name, alt[:300]
-        Adventure.objects.filter(pk=adventure_id).update(agency_options=adventure.agency_options)
+        options = [
+            replace(option, image=name, alt=alt[:300]) if option.id == option_id else option
+            for option in adventure.agency_options
+        ]
+        Adventure.objects.filter(pk=adventure_id).update(agency_options=options)

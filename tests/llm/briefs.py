@@ -7,6 +7,7 @@ from typing import Any
 
 from adventures import library, plan
 from adventures.llm import base
+from adventures.plan import ChapterKind
 
 
 def _world(slug: str | None, rng: random.Random) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def make_brief(
         base.AgencyOption(id=f"opt{i}", name=o.name, visual=o.visual)
         for i, o in enumerate(rng.sample(category.options, 3))
     )
-    question = _question(t, rng) if kind in (plan.LESSON, plan.REFLECT) else None
+    question = _question(t, rng) if kind in (ChapterKind.LESSON, ChapterKind.REFLECT) else None
     answered = None
     if answered_correctly is not None:
         q = _question(t, rng)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, limits, plan, telemetry
+from adventures import background, limits, telemetry
 from adventures.llm import get_provider
 from adventures.llm.base import LimitReached
 from adventures.models import Chapter, TelemetryEvent
+from adventures.plan import ChapterKind
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 from tests.llm import briefs
@@ -44,7 +45,7 @@ def refusals() -> int:
 
 async def test_exactly_the_cap_reaches_the_model_each_day(fake_gemini, settings, clock):
     settings.STORYWEB_LLM_CALLS_PER_DAY = 3
-    brief = briefs.make_brief(number=3, kind=plan.STORY, seed=41)
+    brief = briefs.make_brief(number=3, kind=ChapterKind.STORY, seed=41)
     gemini = get_provider()
     for n in range(3):  # different chapters: one chapter's notes are asked for once
         await gemini.title_and_summary(brief, f"The end of part {n}.")

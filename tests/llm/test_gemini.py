@@ -11,18 +11,19 @@ import pytest
 from channels.db import database_sync_to_async
 from PIL import Image
 
-from adventures import plan, telemetry
+from adventures import telemetry
 from adventures.llm import chapter_notes, get_provider, prompts
 from adventures.llm.base import ChapterDone, LimitReached, ProviderError, SceneRequest, StoryLost, TextPiece
 from adventures.llm.gemini import GeminiProvider
 from adventures.models import TelemetryEvent
+from adventures.plan import ChapterKind
 from adventures.safety import moderation
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies
 
 make_brief = functools.cache(briefs.make_brief)  # frozen, so shareable; building one parses YAML
-BRIEF = make_brief(number=3, kind=plan.STORY)
+BRIEF = make_brief(number=3, kind=ChapterKind.STORY)
 GOOD = tuple(replies.GOOD_CHOICES)
 
 
@@ -361,7 +362,7 @@ async def test_a_missing_api_key_or_project_is_a_clear_error(fake_gemini, settin
 
 @pytest.mark.django_db(transaction=True)
 async def test_every_call_records_an_llm_call_row(fake_gemini, settings):
-    brief = make_brief(number=3, kind=plan.STORY, seed=901)
+    brief = make_brief(number=3, kind=ChapterKind.STORY, seed=901)
     gemini = get_provider()
     fake_gemini.script(fg.status(503, stream=True), fg.status(429, retry_delay=0.1, stream=False))
     await collect(gemini.stream_chapter(brief))
@@ -373,7 +374,7 @@ async def test_every_call_records_an_llm_call_row(fake_gemini, settings):
     await collect(gemini.stream_chapter(brief))
     await telemetry.flush()
     chapter, title, lost, timeout = await llm_rows(brief.adventure_id)
-    assert (chapter.chapter_number, chapter.chapter_kind) == (3, plan.STORY)
+    assert (chapter.chapter_number, chapter.chapter_kind) == (3, ChapterKind.STORY)
     assert chapter.details["kind"] == "chapter"
     assert chapter.details["model"] == settings.GEMINI_TEXT_MODEL
     assert (chapter.details["outcome"], chapter.details["retries"]) == ("ok", 1)
@@ -394,7 +395,7 @@ async def test_every_call_records_an_llm_call_row(fake_gemini, settings):
 async def test_thirty_percent_failures_still_succeed_with_retries_counted(fake_gemini, settings):
     settings.GEMINI_MAX_ATTEMPTS = 8
     fake_gemini.configure(fault_rate=0.3, seed=5)
-    brief = make_brief(number=3, kind=plan.STORY, seed=902)
+    brief = make_brief(number=3, kind=ChapterKind.STORY, seed=902)
     gemini = get_provider()
     for n in range(6):
         _, done, error = await collect(gemini.stream_chapter(brief))
@@ -411,7 +412,7 @@ async def test_thirty_percent_failures_still_succeed_with_retries_counted(fake_g
 @pytest.mark.django_db(transaction=True)
 async def test_the_daily_cap_stops_calls_before_they_are_made(fake_gemini, settings):
     settings.STORYWEB_LLM_CALLS_PER_DAY = 0
-    brief = make_brief(number=3, kind=plan.STORY, seed=903)
+    brief = make_brief(number=3, kind=ChapterKind.STORY, seed=903)
     with pytest.raises(LimitReached, match="needs a rest"):
         await get_provider().title_and_summary(brief, "x")
     _, done, error = await collect(get_provider().stream_chapter(brief))

@@ -13,7 +13,7 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import plan, telemetry, workers
+from adventures import telemetry, workers
 from adventures.llm import get_provider, prompts
 from adventures.llm.base import (
     AgencyOption,
@@ -29,12 +29,13 @@ from adventures.llm.fallback_choices import fallback_choices
 from adventures.llm.gemini_calls import BUSY, quota_key
 from adventures.llm.gemini_outcomes import CAUTIONS
 from adventures.models import TelemetryEvent
+from adventures.plan import ChapterKind
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies
 
 make_brief = functools.cache(briefs.make_brief)
-BRIEF = make_brief(number=3, kind=plan.STORY)
+BRIEF = make_brief(number=3, kind=ChapterKind.STORY)
 GOOD = tuple(replies.GOOD_CHOICES)
 FOUR_CATEGORIES = [
     "HARM_CATEGORY_HARASSMENT",
@@ -271,7 +272,7 @@ async def test_an_agency_picture_is_made_once_per_world_and_option_and_then_reus
     assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 1
     # Another option, or the same option in another world, is a new picture.
     await get_provider().agency_picture(BRIEF, AgencyOption(id="b", name="a kite", visual="a red kite"))
-    other_world = make_brief(number=3, kind=plan.STORY, world="frostpaw-hollow")
+    other_world = make_brief(number=3, kind=ChapterKind.STORY, world="frostpaw-hollow")
     assert other_world.world.slug != BRIEF.world.slug
     await get_provider().agency_picture(other_world, lantern)
     assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 3

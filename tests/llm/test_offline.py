@@ -11,9 +11,10 @@ import pytest
 
 from adventures import art, library, plan
 from adventures.chapter_text import paragraphs, validate_choices, word_count
-from adventures.llm import base, offline_plot, offline_prose, offline_words
+from adventures.llm import base, offline_names, offline_plot, offline_prose, offline_words
 from adventures.llm.offline import OfflineProvider, pieces
 from adventures.llm.offline_grammar import capitalise_sentences, definite, head, past_tense
+from adventures.plan import ChapterKind
 from tests.llm.briefs import make_brief
 
 _WORLDS = library.read_worlds()
@@ -22,16 +23,16 @@ WORLDS = [w["slug"] for w in _WORLDS]
 TOPICS = [t["slug"] for t in _TOPICS]
 # (chapter number, kind) in a ten-chapter adventure: every kind in every phase it can have.
 CHAPTERS = [
-    (1, plan.STORY),
-    (2, plan.LESSON),
-    (3, plan.STORY),
-    (3, plan.REFLECT),
-    (5, plan.LESSON),
-    (6, plan.STORY),
-    (8, plan.LESSON),
-    (8, plan.REFLECT),
-    (9, plan.STORY),
-    (10, plan.CONCLUSION),
+    (1, ChapterKind.STORY),
+    (2, ChapterKind.LESSON),
+    (3, ChapterKind.STORY),
+    (3, ChapterKind.REFLECT),
+    (5, ChapterKind.LESSON),
+    (6, ChapterKind.STORY),
+    (8, ChapterKind.LESSON),
+    (8, ChapterKind.REFLECT),
+    (9, ChapterKind.STORY),
+    (10, ChapterKind.CONCLUSION),
 ]
 
 
@@ -52,9 +53,13 @@ async def write(brief: base.ChapterBrief) -> tuple[list[str], base.ChapterDone]:
 
 def brief_for(number: int, kind: str, world: str, seed: int = 1, **overrides) -> base.ChapterBrief:
     topic = TOPICS[(WORLDS.index(world) + number) % len(TOPICS)]
-    if number > 1 and kind in (plan.STORY, plan.REFLECT, plan.CONCLUSION) and "answered_correctly" not in overrides:
+    if (
+        number > 1
+        and kind in (ChapterKind.STORY, ChapterKind.REFLECT, ChapterKind.CONCLUSION)
+        and "answered_correctly" not in overrides
+    ):
         # A reflect always follows a lesson; the others sometimes do.
-        overrides["answered_correctly"] = True if kind == plan.REFLECT else None
+        overrides["answered_correctly"] = True if kind == ChapterKind.REFLECT else None
     return make_brief(number=number, kind=kind, world=world, topic=topic, seed=seed, **overrides)
 
 
@@ -75,7 +80,7 @@ async def test_every_kind_of_chapter_streams_a_whole_chapter(world, number, kind
 
 
 async def test_the_same_brief_gives_the_same_chapter_and_another_seed_another():
-    brief = make_brief(number=4, kind=plan.STORY, world="mossglow-forest", topic="fractions", seed=7)
+    brief = make_brief(number=4, kind=ChapterKind.STORY, world="mossglow-forest", topic="fractions", seed=7)
     _, first = await write(brief)
     _, again = await write(brief)
     _, other = await write(dataclasses.replace(brief, seed=8))
@@ -88,7 +93,7 @@ async def test_the_same_brief_gives_the_same_chapter_and_another_seed_another():
 
 async def test_a_lesson_asks_its_question_word_for_word_at_the_end():
     for world in WORLDS:
-        brief = brief_for(5, plan.LESSON, world)
+        brief = brief_for(5, ChapterKind.LESSON, world)
         _, done = await write(brief)
 
         assert f"“{brief.question.text}”" in done.text
@@ -100,7 +105,7 @@ async def test_a_lesson_asks_its_question_word_for_word_at_the_end():
 
 async def test_chapter_one_introduces_everything_and_ends_on_the_agency_choice():
     for world in WORLDS:
-        brief = brief_for(1, plan.STORY, world)
+        brief = brief_for(1, ChapterKind.STORY, world)
         _, done = await write(brief)
 
         for option in brief.agency_options:
@@ -132,7 +137,7 @@ async def test_the_plot_twist_is_hinted_built_revealed_and_resolved():
     stages = {2: "hint", 4: "build", 8: "reveal", 10: "resolution"}
     for world in WORLDS:
         for number, stage in stages.items():
-            kind = plan.CONCLUSION if number == 10 else plan.STORY
+            kind = ChapterKind.CONCLUSION if number == 10 else ChapterKind.STORY
             brief = brief_for(number, kind, world)
             assert brief.twist_stage == stage
             _, done = await write(brief)
@@ -144,7 +149,7 @@ async def test_the_plot_twist_is_hinted_built_revealed_and_resolved():
 
 
 async def test_a_conclusion_resolves_the_quest_and_states_the_moral():
-    brief = brief_for(10, plan.CONCLUSION, "brasswind-city")
+    brief = brief_for(10, ChapterKind.CONCLUSION, "brasswind-city")
     _, done = await write(brief)
 
     # The quest's own ending ("the Great Clock began to tick again"), not "it was done".
@@ -159,7 +164,7 @@ async def test_a_conclusion_resolves_the_quest_and_states_the_moral():
 @pytest.mark.parametrize("correct", [True, False])
 async def test_after_a_lesson_the_chapter_opens_by_saying_right_or_not_quite_and_why(correct):
     for world in WORLDS:
-        brief = brief_for(3, plan.STORY, world, answered_correctly=correct)
+        brief = brief_for(3, ChapterKind.STORY, world, answered_correctly=correct)
         _, done = await write(brief)
         opening = paragraphs(done.text)[0]
         answered = brief.answered
@@ -174,7 +179,9 @@ async def test_after_a_lesson_the_chapter_opens_by_saying_right_or_not_quite_and
 
 
 async def test_the_opening_follows_the_choice_just_made():
-    brief = brief_for(4, plan.STORY, "mossglow-forest", previous_choice="Follow the humming lanterns down to the water")
+    brief = brief_for(
+        4, ChapterKind.STORY, "mossglow-forest", previous_choice="Follow the humming lanterns down to the water"
+    )
     _, done = await write(brief)
     assert "follow the humming lanterns down to the water" in paragraphs(done.text)[0]
 
@@ -186,7 +193,7 @@ async def test_the_opening_follows_the_choice_just_made():
 async def test_a_chosen_place_or_person_is_where_the_next_chapter_goes():
     world = next(w for w in _WORLDS if w["slug"] == "cirrus-isles")
     place = world["settings"][3]
-    brief = brief_for(4, plan.STORY, "cirrus-isles", previous_choice=f"Head for {place}")
+    brief = brief_for(4, ChapterKind.STORY, "cirrus-isles", previous_choice=f"Head for {place}")
     _, done = await write(brief)
     assert offline_words.scene_for(brief).place == place
     assert place in paragraphs(done.text)[1]
@@ -199,7 +206,7 @@ async def test_a_chosen_place_or_person_is_where_the_next_chapter_goes():
 
 
 async def test_a_reflect_chapter_revisits_the_question_and_ends_with_choices():
-    brief = brief_for(5, plan.REFLECT, "dewdrop-jungle")
+    brief = brief_for(5, ChapterKind.REFLECT, "dewdrop-jungle")
     _, done = await write(brief)
 
     assert f"“{brief.question.text}”" in done.text
@@ -213,7 +220,7 @@ async def play(
     """A whole adventure as the storyteller would drive it: choices carried over, lessons
     answered (right or wrong), each brief built from the one before."""
     chapter_plan = plan.make_plan(length, seed=seed)
-    first = make_brief(number=1, length=length, world=world, seed=seed, kind=plan.STORY)
+    first = make_brief(number=1, length=length, world=world, seed=seed, kind=ChapterKind.STORY)
     if companion is not None:
         first = dataclasses.replace(first, elements=dataclasses.replace(first.elements, companion=companion))
     topic = next(t for t in _TOPICS if t["name"] == first.topic_name)
@@ -228,9 +235,9 @@ async def play(
     past: list[base.PastChapter] = []
     for number, kind in enumerate(chapter_plan, start=1):
         question = None
-        if kind == plan.LESSON:
+        if kind == ChapterKind.LESSON:
             question = lesson_question = questions.pop()
-        elif kind == plan.REFLECT:
+        elif kind == ChapterKind.REFLECT:
             question = lesson_question
         brief = dataclasses.replace(
             first,
@@ -252,7 +259,7 @@ async def play(
         last_text, answered = done.text, None
         if number == 1:
             previous = agency.name
-        elif kind == plan.LESSON:
+        elif kind == ChapterKind.LESSON:
             correct = rng.random() < 0.6
             chosen = question.answer if correct else question.wrong[0]
             answered = base.Answered(question=question, chosen=chosen, correct=correct)
@@ -321,7 +328,7 @@ async def test_short_and_long_adventures_read_cleanly(length):
 
 
 async def test_title_and_summary_describe_the_chapter():
-    brief = brief_for(6, plan.STORY, "inkwell-library")
+    brief = brief_for(6, ChapterKind.STORY, "inkwell-library")
     _, done = await write(brief)
     ts = await OfflineProvider().title_and_summary(brief, done.text)
     scene = offline_words.scene_for(brief)
@@ -335,7 +342,7 @@ async def test_title_and_summary_describe_the_chapter():
 
 
 async def test_character_visuals_cover_the_hero_and_everyone_named():
-    brief = brief_for(6, plan.STORY, "mossglow-forest")
+    brief = brief_for(6, ChapterKind.STORY, "mossglow-forest")
     _, done = await write(brief)
     known = {"Someone Else": "a person from an earlier chapter.", brief.protagonist_name: "old look"}
     visuals = await OfflineProvider().character_visuals(brief, done.text, known)
@@ -347,11 +354,11 @@ async def test_character_visuals_cover_the_hero_and_everyone_named():
     companion = brief.elements.companion
     assert visuals[companion.name] == companion.look[0].upper() + companion.look[1:] + "."
     for character in brief.world.characters:
-        assert (character.name in visuals) == offline_words.named_in(character, done.text)
+        assert (character.name in visuals) == offline_names.named_in(character, done.text)
 
 
 async def test_character_visuals_in_chapter_one_have_no_agency_yet():
-    brief = brief_for(1, plan.STORY, "pearlwater-deep")
+    brief = brief_for(1, ChapterKind.STORY, "pearlwater-deep")
     _, done = await write(brief)
     visuals = await OfflineProvider().character_visuals(brief, done.text, {})
     assert visuals[brief.protagonist_name] == brief.protagonist_look
@@ -359,13 +366,13 @@ async def test_character_visuals_in_chapter_one_have_no_agency_yet():
 
 def test_characters_are_recognised_by_the_distinctive_part_of_their_name():
     sprocket = base.Character("Professor Tilda Sprocket", "an inventor", "goggles")
-    assert offline_words.named_in(sprocket, "Then Professor Sprocket laughed.")
-    assert not offline_words.named_in(sprocket, "The professor laughed.")
-    assert offline_words.named_in(base.Character("Wim and Wen", "sprites", "swirly"), "Wen giggled.")
+    assert offline_names.named_in(sprocket, "Then Professor Sprocket laughed.")
+    assert not offline_names.named_in(sprocket, "The professor laughed.")
+    assert offline_names.named_in(base.Character("Wim and Wen", "sprites", "swirly"), "Wen giggled.")
 
 
 async def test_chapter_picture_is_an_svg_with_a_description():
-    brief = brief_for(4, plan.STORY, "silverdust-moonbase")
+    brief = brief_for(4, ChapterKind.STORY, "silverdust-moonbase")
     _, done = await write(brief)
     picture = await OfflineProvider().chapter_picture(base.SceneRequest(brief=brief, chapter_text=done.text))
 
@@ -380,7 +387,7 @@ async def test_chapter_picture_is_an_svg_with_a_description():
 
 
 async def test_agency_picture_is_an_svg_with_a_description():
-    brief = brief_for(1, plan.STORY, "frostpaw-hollow")
+    brief = brief_for(1, ChapterKind.STORY, "frostpaw-hollow")
     option = brief.agency_options[0]
     picture = await OfflineProvider().agency_picture(brief, option)
 
@@ -399,7 +406,8 @@ async def test_streams_take_turns_with_other_tasks():
                 order.append(label)
 
     await asyncio.gather(
-        run("a", brief_for(3, plan.STORY, "mossglow-forest")), run("b", brief_for(3, plan.STORY, "cirrus-isles"))
+        run("a", brief_for(3, ChapterKind.STORY, "mossglow-forest")),
+        run("b", brief_for(3, ChapterKind.STORY, "cirrus-isles")),
     )
     assert order[:4] == ["a", "b", "a", "b"]
 
@@ -412,7 +420,7 @@ async def test_the_pace_comes_from_the_setting(settings, monkeypatch):
         delays.append(seconds)
 
     monkeypatch.setattr("adventures.llm.offline.asyncio.sleep", fake_sleep)
-    streamed, _ = await write(brief_for(3, plan.STORY, "fernback-valley"))
+    streamed, _ = await write(brief_for(3, ChapterKind.STORY, "fernback-valley"))
     assert delays == [0.025] * len(streamed)
 
 
@@ -445,18 +453,18 @@ def test_phrases_fit_the_sentences_they_go_into():
     assert head("a huge sleeping bear snoring across the path") == "a huge sleeping bear"
     assert definite("a pair of boots that never slip") == "the boots"
     assert definite("a brass compass whose needle swings toward whatever you need most") == "the brass compass"
-    assert offline_words.short_name("Professor Tilda Sprocket") == "Professor Sprocket"
-    assert offline_words.short_name("Hazel Thimblewick") == "Hazel"
-    assert offline_words.short_name("Grandma Ingrid Snowberry") == "Grandma Ingrid"
-    assert offline_words.short_name("Sky Mother") == "Sky Mother"
-    assert offline_words.short_name("Wim and Wen") == "Wim and Wen"
+    assert offline_names.short_name("Professor Tilda Sprocket") == "Professor Sprocket"
+    assert offline_names.short_name("Hazel Thimblewick") == "Hazel"
+    assert offline_names.short_name("Grandma Ingrid Snowberry") == "Grandma Ingrid"
+    assert offline_names.short_name("Sky Mother") == "Sky Mother"
+    assert offline_names.short_name("Wim and Wen") == "Wim and Wen"
     assert capitalise_sentences("“done.” the fox smiled. “Where?” asked Hazel.") == (
         "“Done.” The fox smiled. “Where?” asked Hazel."
     )
 
 
 def test_a_sentence_after_quoted_text_still_starts_with_a_capital():
-    brief = brief_for(4, plan.STORY, "sunglass-dunes")
+    brief = brief_for(4, ChapterKind.STORY, "sunglass-dunes")
     words = {"friend": "the Mirage Fox", "twist": "The heroes found the spring.", "q": "is it 2. or 3?"}
     writer = offline_prose._Writer(brief, words)
 

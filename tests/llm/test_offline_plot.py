@@ -10,6 +10,7 @@ import pytest
 from adventures import library, plan, readability
 from adventures.llm import offline_play, offline_plot, offline_words
 from adventures.llm.offline_grammar import definite
+from adventures.plan import ChapterKind
 
 WORLDS = [w["slug"] for w in library.read_worlds()]
 AGENCIES = library.AGENCY_CATEGORIES
@@ -87,7 +88,7 @@ def test_a_middle_obstacle_is_never_met_twice_at_the_same_place():
         story_obstacles = [
             offline_plot.chapter_obstacle(c.brief)
             for c in played
-            if c.brief.kind == plan.STORY and offline_plot.is_middle(c.brief)
+            if c.brief.kind == ChapterKind.STORY and offline_plot.is_middle(c.brief)
         ]
         story_obstacles = [o for o in story_obstacles if o]
         assert len(set(story_obstacles)) == len(story_obstacles)

@@ -13,6 +13,7 @@ from adventures import plan
 from adventures.chapter_text import CHOICES_MARKER
 from adventures.llm import chapter_notes, prompts
 from adventures.llm.base import PastChapter
+from adventures.plan import ChapterKind
 from tests.llm import briefs
 
 # Briefs are frozen, so tests can share them; building one parses the content files.
@@ -20,7 +21,7 @@ make_brief = functools.cache(briefs.make_brief)
 
 
 def test_system_instruction_sets_the_storyteller_rules():
-    system = prompts.chapter(make_brief(number=3, kind=plan.STORY)).system
+    system = prompts.chapter(make_brief(number=3, kind=ChapterKind.STORY)).system
     assert "aged 8 to 13" in system
     assert "never frightening" in system
     assert "Between 300 and 450 words" in system
@@ -31,7 +32,7 @@ def test_system_instruction_sets_the_storyteller_rules():
 
 
 def test_lesson_asks_the_question_word_for_word_and_knows_the_answers_only_as_context():
-    brief = make_brief(number=3, kind=plan.LESSON, seed=4)
+    brief = make_brief(number=3, kind=ChapterKind.LESSON, seed=4)
     q = brief.question
     assert q is not None
     user = prompts.chapter(brief).user
@@ -49,7 +50,7 @@ def test_lesson_asks_the_question_word_for_word_and_knows_the_answers_only_as_co
 
 
 def test_reflect_revisits_the_question_from_a_new_angle_and_asks_for_choices():
-    brief = make_brief(number=5, kind=plan.REFLECT, answered_correctly=True)
+    brief = make_brief(number=5, kind=ChapterKind.REFLECT, answered_correctly=True)
     q = brief.question
     assert q is not None
     user = prompts.chapter(brief).user
@@ -60,7 +61,7 @@ def test_reflect_revisits_the_question_from_a_new_angle_and_asks_for_choices():
 
 @pytest.mark.parametrize("correct", [True, False])
 def test_previous_answer_is_told_with_its_explanation(correct):
-    brief = make_brief(number=4, kind=plan.STORY, answered_correctly=correct)
+    brief = make_brief(number=4, kind=ChapterKind.STORY, answered_correctly=correct)
     answered = brief.answered
     assert answered is not None
     user = prompts.chapter(brief).user
@@ -75,16 +76,20 @@ def test_previous_answer_is_told_with_its_explanation(correct):
 
 
 def test_previous_choice_is_continued():
-    user = prompts.chapter(make_brief(number=4, kind=plan.STORY, previous_choice="climb the glass stairs")).user
+    user = prompts.chapter(make_brief(number=4, kind=ChapterKind.STORY, previous_choice="climb the glass stairs")).user
     assert "the reader chose: 'climb the glass stairs'. Continue from that choice." in user
 
 
 def test_story_so_far_has_summaries_and_only_the_last_chapter_in_full():
     past = (
-        PastChapter(1, plan.STORY, "The Humming Lanterns", "Inés found a lantern that hummed.", "the silver key"),
-        PastChapter(2, plan.STORY, "Down to the Water", "Inés followed the lanterns to the shore.", "cross the bridge"),
+        PastChapter(
+            1, ChapterKind.STORY, "The Humming Lanterns", "Inés found a lantern that hummed.", "the silver key"
+        ),
+        PastChapter(
+            2, ChapterKind.STORY, "Down to the Water", "Inés followed the lanterns to the shore.", "cross the bridge"
+        ),
     )
-    brief = make_brief(number=4, kind=plan.STORY, story_so_far=past, last_chapter_text="The bridge sang softly.")
+    brief = make_brief(number=4, kind=ChapterKind.STORY, story_so_far=past, last_chapter_text="The bridge sang softly.")
     user = prompts.chapter(brief).user
     assert (
         "- Chapter 1, The Humming Lanterns: Inés found a lantern that hummed. The reader chose: the silver key." in user
@@ -96,7 +101,7 @@ def test_story_so_far_has_summaries_and_only_the_last_chapter_in_full():
 
 def test_a_runaway_last_chapter_is_cut_so_prompts_stay_bounded():
     long_text = "Once upon a time. " * 2000 + "THE VERY END."
-    user = prompts.chapter(make_brief(number=9, kind=plan.STORY, last_chapter_text=long_text)).user
+    user = prompts.chapter(make_brief(number=9, kind=ChapterKind.STORY, last_chapter_text=long_text)).user
     assert "THE VERY END." in user
     assert "Once upon a time. " * 1000 not in user
     assert len(user) < 12_000
@@ -104,7 +109,12 @@ def test_a_runaway_last_chapter_is_cut_so_prompts_stay_bounded():
 
 @pytest.mark.parametrize(
     ("number", "kind", "wants"),
-    [(1, plan.STORY, False), (3, plan.STORY, True), (3, plan.LESSON, False), (10, plan.CONCLUSION, False)],
+    [
+        (1, ChapterKind.STORY, False),
+        (3, ChapterKind.STORY, True),
+        (3, ChapterKind.LESSON, False),
+        (10, ChapterKind.CONCLUSION, False),
+    ],
 )
 def test_choices_block_is_asked_for_only_when_the_brief_wants_choices(number, kind, wants):
     brief = make_brief(number=number, kind=kind)
@@ -127,17 +137,17 @@ def test_chapter_one_ends_at_the_agency_choice():
 
 
 def test_the_agency_shows_up_later_and_is_decisive_in_the_climax():
-    brief = make_brief(number=4, kind=plan.STORY)
+    brief = make_brief(number=4, kind=ChapterKind.STORY)
     assert brief.agency is not None
     user = prompts.chapter(brief).user
     assert (
         f"chose in chapter 1, {brief.agency_label}: {brief.agency.name} (it looks like {brief.agency.visual})." in user
     )
     assert "It must show up and make a difference in this chapter." in user
-    climax = make_brief(number=8, kind=plan.STORY)
+    climax = make_brief(number=8, kind=ChapterKind.STORY)
     assert climax.phase == plan.CLIMAX
     assert "It must be decisive in this chapter" in prompts.chapter(climax).user
-    assert "Honour it" in prompts.chapter(make_brief(number=10, kind=plan.CONCLUSION)).user
+    assert "Honour it" in prompts.chapter(make_brief(number=10, kind=ChapterKind.CONCLUSION)).user
 
 
 @pytest.mark.parametrize(("number", "stage"), [(1, None), (3, "hint"), (5, "build"), (8, "reveal"), (10, "resolution")])
@@ -153,7 +163,7 @@ def test_the_plot_twist_follows_its_stage(number, stage):
 
 
 def test_world_and_drawn_elements_are_all_there():
-    brief = make_brief(number=2, kind=plan.STORY)
+    brief = make_brief(number=2, kind=ChapterKind.STORY)
     user = prompts.chapter(brief).user
     drawn = brief.elements
     for value in (brief.world.name, drawn.quest, drawn.setting, drawn.theme, drawn.moral, drawn.obstacle):
@@ -165,7 +175,7 @@ def test_world_and_drawn_elements_are_all_there():
 
 
 def test_repair_asks_for_json_of_the_right_shape():
-    brief = make_brief(number=3, kind=plan.STORY)
+    brief = make_brief(number=3, kind=ChapterKind.STORY)
     repair = prompts.choices_repair(brief, "The bridge sang softly.")
     assert "The bridge sang softly." in repair.user
     assert repair.schema is not None
@@ -174,7 +184,7 @@ def test_repair_asks_for_json_of_the_right_shape():
 
 
 def test_chapter_notes_ask_for_everything_after_a_chapter_in_one_reply():
-    brief = make_brief(number=3, kind=plan.STORY, character_visuals=(("Quill", "a fox in a blue waistcoat"),))
+    brief = make_brief(number=3, kind=ChapterKind.STORY, character_visuals=(("Quill", "a fox in a blue waistcoat"),))
     assert brief.agency is not None
     user = chapter_notes.prompt_text(brief, "Inés held up the key.")
     assert "<<<\nInés held up the key.\n>>>" in user
@@ -223,17 +233,17 @@ def test_prompt_builders_and_stream_cleaning_import_neither_the_orm_nor_the_netw
 
 
 def test_every_chapter_prompt_carries_plain_content_rules_and_the_band_s_reading_level():
-    system = prompts.chapter(make_brief(number=2, kind=plan.STORY, age_band="8-10")).system
+    system = prompts.chapter(make_brief(number=2, kind=ChapterKind.STORY, age_band="8-10")).system
     assert "no romance or crushes; no real people, celebrities or brands; no weapons used on anyone" in system
     assert "no dangerous stunts a child could copy" in system
     assert "Reading level: for readers aged 8 to 10: short sentences" in system
-    older = prompts.chapter(make_brief(number=2, kind=plan.STORY, age_band="11-13")).system
+    older = prompts.chapter(make_brief(number=2, kind=ChapterKind.STORY, age_band="11-13")).system
     assert "Reading level: for readers aged 11 to 13: varied sentences" in older
     assert "for readers aged 8 to 10" not in older
 
 
 def test_a_rewrite_puts_its_caution_first_and_the_looks_so_far_are_given():
-    brief = make_brief(number=4, kind=plan.STORY, character_visuals=(("Quill", "A fox in a blue waistcoat."),))
+    brief = make_brief(number=4, kind=ChapterKind.STORY, character_visuals=(("Quill", "A fox in a blue waistcoat."),))
     plain = prompts.chapter(brief).user
     assert "How the characters look (keep them so):\n- Quill: A fox in a blue waistcoat." in plain
     assert not plain.startswith("Important:")

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from adventures import library, plan, telemetry
+from adventures import library, telemetry
 from adventures.llm.base import ChapterDone, Rewind, TextPiece
 from adventures.llm.offline import OfflineProvider
+from adventures.plan import ChapterKind
 from adventures.safety import screen
 from adventures.safety.stream import safe_chapter
 from tests.llm.briefs import make_brief
@@ -16,17 +17,17 @@ from tests.llm.briefs import make_brief
 _WORLDS = library.read_worlds()
 _TOPICS = library.read_topics()
 CHAPTERS = [
-    (1, plan.STORY, None),
-    (2, plan.LESSON, None),
-    (3, plan.STORY, True),
-    (3, plan.REFLECT, False),
-    (4, plan.STORY, None),
-    (5, plan.LESSON, None),
-    (6, plan.STORY, False),
-    (7, plan.REFLECT, True),
-    (8, plan.LESSON, None),
-    (9, plan.STORY, True),
-    (10, plan.CONCLUSION, None),
+    (1, ChapterKind.STORY, None),
+    (2, ChapterKind.LESSON, None),
+    (3, ChapterKind.STORY, True),
+    (3, ChapterKind.REFLECT, False),
+    (4, ChapterKind.STORY, None),
+    (5, ChapterKind.LESSON, None),
+    (6, ChapterKind.STORY, False),
+    (7, ChapterKind.REFLECT, True),
+    (8, ChapterKind.LESSON, None),
+    (9, ChapterKind.STORY, True),
+    (10, ChapterKind.CONCLUSION, None),
 ]
 
 SEEDS = (1, 2, 3)

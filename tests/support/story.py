@@ -24,7 +24,7 @@ def write_chapters(adventure: Any, upto: int, *, pick: int = 0) -> list[Chapter]
         if number > 1:
             previous = Chapter.objects.get(adventure_id=adventure.id, number=number - 1)
             services.chapter_record_choice(
-                adventure_id=adventure.id, number=number - 1, choice_id=previous.choices[pick]["id"]
+                adventure_id=adventure.id, number=number - 1, choice_id=previous.choices[pick].id
             )
         async_to_sync(_write)(adventure.id)
     return list(Chapter.objects.filter(adventure_id=adventure.id).order_by("number"))

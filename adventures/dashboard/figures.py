@@ -1,8 +1,7 @@
 """The figures on the admin dashboard, for a range of days, as plain data.
 
 Each function takes a `Period` and returns dataclasses; counting happens in the database
-(grouped and conditional counts), percentiles in Python over the period's values. The
-last section turns figures into the geometry of the page's SVG bars.
+(grouped and conditional counts), percentiles in Python over the period's values.
 
 Percentiles are nearest-rank: the p-th percentile of n sorted values is the value at
 rank ceil(p/100 * n), so it is always a measured value (the median of an even count is
@@ -13,80 +12,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from adventures import plan as plan_rules
+from adventures.dashboard.period import Period
 from adventures.models import Adventure, Chapter, Difficulty, Feedback, FeedbackRating, TelemetryEvent
 from adventures.safety import review
-
-PERIOD_DAYS = (7, 30, 90)
-DEFAULT_DAYS = 30
-MAX_DAYS = 366
-
-
-# --- The period ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days from `start` to `end`, both included, in the current time zone."""
-
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    @property
-    def starts_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def ends_before(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-    def dates(self) -> list[date]:
-        return [self.start + timedelta(days=n) for n in range(self.days)]
-
-    def range_q(self, field: str) -> Q:
-        return Q(**{f"{field}__gte": self.starts_at, f"{field}__lt": self.ends_before})
-
-
-def last_days(days: int, *, today: date) -> Period:
-    return Period(start=today - timedelta(days=days - 1), end=today)
-
-
-def period_from_query(query: Mapping[str, str], *, today: date) -> tuple[Period, str]:
-    """The period a dashboard URL asks for (`?days=7|30|90` or `?start=...&end=...`,
-    ISO dates), and a message when it asked for something unusable (then: the default)."""
-    default = last_days(DEFAULT_DAYS, today=today)
-    if query.get("start") or query.get("end"):
-        try:
-            start = date.fromisoformat(query.get("start", ""))
-            end = date.fromisoformat(query.get("end", ""))
-        except ValueError:
-            return default, "Give both dates as YYYY-MM-DD."
-        if end < start:
-            return default, "The end date is before the start date."
-        if (end - start).days + 1 > MAX_DAYS:
-            return default, f"Choose at most {MAX_DAYS} days."
-        return Period(start=start, end=end), ""
-    if "days" in query:
-        if query["days"] in {str(days) for days in PERIOD_DAYS}:
-            return last_days(int(query["days"]), today=today), ""
-        return default, f"Choose 7, 30 or 90 days; showing the last {DEFAULT_DAYS}."
-    return default, ""
-
-
-# --- Figures ---------------------------------------------------------------------------
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:
@@ -356,85 +293,4 @@ def dashboard(period: Period) -> Dashboard:
         feedback=feedback_ratio(period),
         safety_flags=review.flags_per_day(period),
         safety_stops=safety_stops_per_day(period),
-    )
-
-
-# --- Chart geometry --------------------------------------------------------------------
-# The page draws bars as SVG rectangles whose sizes are attributes (the Content Security
-# Policy forbids inline styles); these compute them, as strings with a dot decimal.
-
-
-def bar_length(value: float | None, maximum: float, *, scale: float = 100) -> str:
-    """Length of a bar on a 0..`scale` axis."""
-    if not value or maximum <= 0:
-        return "0"
-    return f"{scale * min(value, maximum) / maximum:.2f}"
-
-
-@dataclass(frozen=True)
-class Column:
-    x: str
-    y: str
-    height: str
-
-
-@dataclass(frozen=True)
-class DayColumns:
-    day: Day
-    started: Column
-    completed: Column
-    label: str  # a date under the axis, on a few columns only
-    label_x: str
-
-
-@dataclass(frozen=True)
-class DayChart:
-    width: int
-    height: int
-    top: int  # the value at the top of the axis
-    bar_width: str
-    columns: list[DayColumns]
-
-    @property
-    def view_box(self) -> str:  # room above for the scale, below for the dates
-        return f"0 -16 {self.width} {self.height + 36}"
-
-    @property
-    def view_height(self) -> int:
-        return self.height + 36
-
-    @property
-    def label_y(self) -> int:
-        return self.height + 14
-
-
-def day_chart(days: Sequence[Day], *, height: int = 160, width: int = 720) -> DayChart:
-    """Two columns (started, completed) per day, at most 96 wide; about eight dates labelled."""
-    top = max([1, *(d.started for d in days), *(d.completed for d in days)])
-    column_width = min(96, width / max(1, len(days)))
-    half = column_width / 2 - 1
-    every = max(1, math.ceil(len(days) / 8))
-    columns = []
-
-    def column(value: int, x: float) -> Column:
-        size = float(bar_length(value, top, scale=height))
-        return Column(x=f"{x:.2f}", y=f"{height - size:.2f}", height=f"{size:.2f}")
-
-    for index, day in enumerate(days):
-        x = index * column_width
-        columns.append(
-            DayColumns(
-                day=day,
-                started=column(day.started, x + 1),
-                completed=column(day.completed, x + 1 + half),
-                label=day.day.strftime("%d %b") if index % every == 0 else "",
-                label_x=f"{x + column_width / 2:.2f}",
-            )
-        )
-    return DayChart(
-        width=math.ceil(max(1, len(days)) * column_width),
-        height=height,
-        top=top,
-        bar_width=f"{max(half - 0.5, 0.5):.2f}",
-        columns=columns,
     )
