@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from adventures import (
     extras,
+    groups,
     limits,
     pages,
     protocol,
@@ -92,7 +93,7 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
         self.admitted, self.pace = keys, socket_bounds.FramePace()
         self.authorised = True
         self.ip = visitors.socket_client_ip(self.scope)
-        self.group = writing.group_name(self.adventure_id)
+        self.group = groups.group_name(self.adventure_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._show_state()
 
@@ -314,6 +315,10 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
         await getattr(self, f"_handle_{message.action}")(message)
 
     async def _handle_choose(self, message: protocol.Message) -> None:
+        number, choice_id = message.chapter, message.choice
+        if number is None or choice_id is None:  # protocol.parse gives neither for a choice
+            await self._send_status("error", "A choice needs a chapter and an option.")
+            return
         ticket = limits.ChapterTicket()
         try:
             ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
@@ -322,7 +327,7 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
                 await self._send_limited(ticket, again)
                 return
             result = await workers.database(services.chapter_record_choice)(
-                adventure_id=self.adventure_id, number=message.chapter, choice_id=message.choice
+                adventure_id=self.adventure_id, number=number, choice_id=choice_id
             )
         except Exception as error:
             with contextlib.suppress(Exception):

@@ -15,10 +15,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 
-from adventures import background, images, services, storyteller, telemetry, workers
+from adventures import background, groups, images, services, storyteller, telemetry, workers
 from adventures.llm import get_provider
 from adventures.llm.base import AgencyOption, ChapterBrief, ChoiceRepairer, SceneRequest
 from adventures.models import Chapter, ImageStatus
@@ -29,9 +28,7 @@ LOCK_SECONDS = 120
 
 
 async def _announce(adventure_id: Any, event_type: str, **payload: Any) -> None:
-    from adventures.writing import group_name
-
-    await get_channel_layer().group_send(group_name(adventure_id), {"type": event_type, **payload})
+    await groups.announce(adventure_id, {"type": event_type, **payload})
 
 
 async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:

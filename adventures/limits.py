@@ -80,7 +80,7 @@ async def _acount(limit: Limit, who: str, allowed: int) -> bool:
     key = limit.key(who, time.time())
     await workers.cache.add(key, 0, timeout=limit.timeout)
     try:
-        used = await workers.cache.incr(key)
+        used = int(await workers.cache.incr(key))
     except ValueError:
         await workers.cache.add(key, 1, timeout=limit.timeout)
         used = 1
@@ -174,7 +174,7 @@ def _incr(key: str, seconds: int) -> int:
 async def _aincr(key: str, seconds: int) -> int:
     await workers.cache.add(key, 0, timeout=seconds)
     try:
-        return await workers.cache.incr(key)
+        return int(await workers.cache.incr(key))
     except ValueError:
         await workers.cache.add(key, 1, timeout=seconds)
         return 1
@@ -212,9 +212,10 @@ def login_allowed(*, ip: str, username: str) -> bool:
     failures = cache.get_many(
         [LOGIN_FAILURES_PER_USERNAME.key(username, now), LOGIN_FAILURES_PER_IP.key(ip or "unknown", now)]
     )
-    return (
-        failures.get(LOGIN_FAILURES_PER_USERNAME.key(username, now), 0) < settings.STORYWEB_LOGIN_FAILURES_PER_USERNAME
-        and failures.get(LOGIN_FAILURES_PER_IP.key(ip or "unknown", now), 0) < settings.STORYWEB_LOGIN_FAILURES_PER_IP
+    by_username = int(failures.get(LOGIN_FAILURES_PER_USERNAME.key(username, now), 0))
+    by_ip = int(failures.get(LOGIN_FAILURES_PER_IP.key(ip or "unknown", now), 0))
+    return bool(
+        by_username < settings.STORYWEB_LOGIN_FAILURES_PER_USERNAME and by_ip < settings.STORYWEB_LOGIN_FAILURES_PER_IP
     )
 
 

@@ -81,15 +81,15 @@ def record(
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        loop = _loop_of_this_worker_thread()
-        if loop is None:
+        sender = _loop_of_this_worker_thread()
+        if sender is None:
             _write([event])
             return
         # A service running in a worker thread for the event loop (a choice being
         # recorded, a chapter being saved): buffer, so no extra write sits on the
         # player's path; the loop writes it with the next batch.
         _buffer.append(event)
-        loop.call_soon_threadsafe(_schedule_flush, loop)
+        sender.call_soon_threadsafe(_schedule_flush, sender)
         return
     _buffer.append(event)
     _schedule_flush(loop)

@@ -12,7 +12,9 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -40,11 +42,19 @@ def _get_owned(request: HttpRequest, adventure_id: Any) -> Adventure:
     return adventure
 
 
+def _choices_of(form: AdventureStartForm, name: str) -> Any:
+    """The rows a start form's choice field offers (a class may narrow them)."""
+    field = form.fields[name]
+    if not isinstance(field, ModelChoiceField):
+        raise TypeError(f"{name} is not a choice of rows")
+    return field.queryset
+
+
 def _home_context(request: HttpRequest, form: AdventureStartForm) -> dict[str, Any]:
     return {
         "form": form,
-        "worlds": list(form.fields["world"].queryset),
-        "topics": list(form.fields["topic"].queryset),
+        "worlds": list(_choices_of(form, "world")),
+        "topics": list(_choices_of(form, "topic")),
         "in_progress": list(_owned(request).in_progress().with_content()[:3]),
     }
 
@@ -205,7 +215,7 @@ def feedback(request: HttpRequest, adventure_id: Any) -> HttpResponse:
     adventure = _get_owned(request, adventure_id)
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
     else:
         try:
             services.feedback_give(
@@ -265,7 +275,7 @@ ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/[\w-]+\.[a-z0-9]+")
 
 
 @require_GET
-def media(request: HttpRequest, name: str) -> HttpResponse:
+def media(request: HttpRequest, name: str) -> HttpResponseBase:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
     MEDIA_URL at it instead). Only an adventure's own pictures, and only to its owner
     (and to staff, for the admin): 404 for anyone else and for any other file, as for
@@ -280,7 +290,7 @@ def media(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404("No such picture.") from None
     if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
         raise Http404("No such picture.")
-    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    response = serve(request, name, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     if name.endswith(".svg"):
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

@@ -17,10 +17,9 @@ import time
 import uuid
 from typing import Any, Protocol
 
-from channels.layers import get_channel_layer
 from django.conf import settings
 
-from adventures import background, extras, services, storyteller, telemetry, workers
+from adventures import background, extras, groups, services, storyteller, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
 from adventures.llm.base import (
@@ -59,10 +58,6 @@ _REASONS: tuple[tuple[type[ProviderError], str], ...] = (
 )
 # Seconds before the page asks again by itself after an "interrupted" chapter.
 RETRY_AFTER_INTERRUPTION = 5
-
-
-def group_name(adventure_id: Any) -> str:
-    return f"adventure-{uuid.UUID(str(adventure_id)).hex}"
 
 
 def lock_key(adventure_id: Any) -> str:
@@ -224,7 +219,7 @@ class ChapterWriter:
         self.finished = True
         event = {"type": event_type, **payload}
         try:
-            await get_channel_layer().group_send(group_name(self.adventure_id), event)
+            await groups.announce(self.adventure_id, event)
         except Exception as error:
             # Without the layer, sockets elsewhere catch up when they reconnect; this
             # process's own watchers hear it straight away.
