@@ -223,6 +223,10 @@ class Adventure(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="adventures"
     )
+    # A child in a class plays as a member (classroom/): removing them removes these too.
+    member = models.ForeignKey(
+        "classroom.ClassMember", null=True, blank=True, on_delete=models.CASCADE, related_name="adventures"
+    )
     world = models.ForeignKey(StoryWorld, on_delete=models.PROTECT, related_name="adventures")
     topic = models.ForeignKey(LessonTopic, on_delete=models.PROTECT, related_name="adventures")
     difficulty = models.CharField(max_length=12, choices=Difficulty.choices, default=Difficulty.STANDARD)

@@ -40,6 +40,12 @@ def _get_owned(request: HttpRequest, adventure_id: Any) -> Adventure:
     return adventure
 
 
+def _start_form(request: HttpRequest, data: Any = None) -> AdventureStartForm:
+    """The start form; a class member's offers only what their class may play."""
+    member = visitors.class_member(request)
+    return AdventureStartForm(data, offer=member.school_class.start_offer() if member is not None else None)
+
+
 def _home_context(request: HttpRequest, form: AdventureStartForm) -> dict[str, Any]:
     return {
         "form": form,
@@ -51,7 +57,7 @@ def _home_context(request: HttpRequest, form: AdventureStartForm) -> dict[str, A
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "adventures/home.html", _home_context(request, AdventureStartForm()))
+    return render(request, "adventures/home.html", _home_context(request, _start_form(request)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,7 +70,7 @@ def adventures(request: HttpRequest) -> HttpResponse:
 
 
 def _start(request: HttpRequest) -> HttpResponse:
-    form = AdventureStartForm(request.POST)
+    form = _start_form(request, request.POST)
     if not form.is_valid():
         return render(request, "adventures/home.html", _home_context(request, form), status=400)
     visitor = visitors.visitor_id(request)
@@ -81,6 +87,7 @@ def _start(request: HttpRequest) -> HttpResponse:
         length=form.cleaned_data["length"],
         pronouns=form.cleaned_data["pronouns"],
         age_band=form.cleaned_data["age_band"],
+        member=visitors.class_member(request),
     )
     return redirect("adventures:play", adventure.id)
 
@@ -261,6 +268,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
 ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/")
 
 
+def _taught(request: HttpRequest, adventure_id: Any) -> bool:
+    """A class member's pictures are also their teacher's to see (classroom/)."""
+    return (
+        request.user.is_authenticated
+        and Adventure.objects.filter(pk=adventure_id, member__school_class__teacher=request.user).exists()
+    )
+
+
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponse:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
@@ -273,7 +288,9 @@ def media(request: HttpRequest, name: str) -> HttpResponse:
             adventure_id = uuid.UUID(found.group(1))
         except ValueError:
             raise Http404("No such picture.") from None
-        if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
+        if not (
+            request.user.is_staff or _owned(request).filter(pk=adventure_id).exists() or _taught(request, adventure_id)
+        ):
             raise Http404("No such picture.")
     response = serve(request, name, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "private, max-age=31536000, immutable"
