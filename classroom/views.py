@@ -129,11 +129,16 @@ def class_code(request: HttpRequest, class_id: int) -> HttpResponse:
     return redirect("classroom:class", school_class.pk)
 
 
+SURE = "Tick the box to say you are sure: this cannot be undone."
+
+
 @teacher_required
 @require_POST
 def class_close(request: HttpRequest, class_id: int) -> HttpResponse:
     school_class = _own_class(request, class_id)
-    if services.class_close(school_class=school_class):
+    if not request.POST.get("confirm"):
+        messages.error(request, SURE)
+    elif services.class_close(school_class=school_class):
         messages.success(request, "The class is closed: nobody can join or play in it now.")
     return redirect("classroom:class", school_class.pk)
 
@@ -199,6 +204,9 @@ def child_recap(request: HttpRequest, class_id: int, member_id: int, adventure_i
 def child_remove(request: HttpRequest, class_id: int, member_id: int) -> HttpResponse:
     school_class = _own_class(request, class_id)
     member = _own_member(school_class, member_id)
+    if not request.POST.get("confirm"):
+        messages.error(request, SURE)
+        return redirect("classroom:child", school_class.pk, member.pk)
     nickname = member.nickname
     services.member_remove(member=member)
     messages.success(request, f"{nickname} has left the class, with everything they played.")

@@ -81,7 +81,7 @@ def test_a_wrong_or_closed_code_is_refused_kindly_and_creates_nothing(typed, clo
     teacher = teacher_client()
     school_class = class_of(teacher)
     if closed:
-        teacher.post(f"/teach/classes/{school_class.pk}/close/")
+        teacher.post(f"/teach/classes/{school_class.pk}/close/", {"confirm": "yes"})
     visitor = Client()
     response = visitor.post("/join/", {"code": typed if typed is not None else school_class.code, "name": "Ada"})
     assert response.status_code == 400
@@ -166,10 +166,37 @@ def test_closing_a_class_ends_playing_in_it():
     child, _ = child_client(school_class.code, "Ada")
     start_as(child)
     adventure = Adventure.objects.get()
+    # Not without ticking "Yes, close it".
     teacher.post(f"/teach/classes/{school_class.pk}/close/")
+    assert SchoolClass.objects.get().closed_at is None
+    assert child.get(f"/adventures/{adventure.id}/").status_code == 200
+    teacher.post(f"/teach/classes/{school_class.pk}/close/", {"confirm": "yes"})
     assert SchoolClass.objects.get().closed_at is not None
     assert child.get(f"/adventures/{adventure.id}/").status_code == 404
     assert "Playing as" not in child.get("/").content.decode()
     assert "storyweb_class" not in child.cookies or not child.cookies["storyweb_class"].value
     # The teacher still sees the results until the retention period ends.
     assert 'data-child="Ada"' in teacher.get(f"/teach/classes/{school_class.pk}/").content.decode()
+
+
+def test_staff_make_any_account_a_teacher_in_the_admin(admin_client, django_user_model):
+    account = django_user_model.objects.create_user("mr-ash", password=PASSWORD)
+    assert admin_client.get("/admin/classroom/teacherprofile/add/").status_code == 200
+    response = admin_client.post("/admin/classroom/teacherprofile/add/", {"user": account.pk})
+    assert response.status_code == 302
+    client = Client()
+    client.post("/accounts/login/", {"username": "mr-ash", "password": PASSWORD})
+    assert client.get("/teach/").status_code == 200
+    school_class = class_of(client, "Year 4 Pines")
+    assert admin_client.get(f"/admin/classroom/schoolclass/{school_class.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/classroom/schoolclass/").status_code == 200
+
+
+def test_an_account_that_is_not_a_teachers_is_told_how_to_become_one(django_user_model):
+    django_user_model.objects.create_user("mr-ash", password=PASSWORD)
+    client = Client()
+    client.post("/accounts/login/", {"username": "mr-ash", "password": PASSWORD})
+    page = client.get("/teach/")
+    assert page.status_code == 403 and "This is not a teacher account yet" in page.content.decode()
+    assert client.post("/teach/signup/")["Location"] == "/teach/"
+    assert client.get("/teach/").status_code == 200

@@ -37,8 +37,12 @@ def test_removing_a_child_removes_their_name_and_everything_they_played():
     ada_adventure, ada_pictures = played(ada_client)
     bo_adventure, bo_pictures = played(bo_client)
 
-    response = teacher.post(f"/teach/classes/{school_class.pk}/children/{ada.pk}/remove/")
-    assert response.status_code == 302
+    remove = f"/teach/classes/{school_class.pk}/children/{ada.pk}/remove/"
+    # Not without ticking "Yes, remove Ada".
+    assert teacher.post(remove)["Location"] == f"/teach/classes/{school_class.pk}/children/{ada.pk}/"
+    assert ClassMember.objects.count() == 2 and Adventure.objects.count() == 2
+    response = teacher.post(remove, {"confirm": "yes"})
+    assert response["Location"] == f"/teach/classes/{school_class.pk}/"
     assert list(ClassMember.objects.values_list("nickname", flat=True)) == ["Bo"]
     assert list(Adventure.objects.values_list("pk", flat=True)) == [bo_adventure.pk]
     assert not Chapter.objects.filter(adventure_id=ada_adventure.pk).exists()

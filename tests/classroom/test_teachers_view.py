@@ -129,7 +129,8 @@ def test_teachers_see_only_their_own_classes(oaks, django_user_model):
     ]
     posts = ["/settings/", "/code/", "/close/", f"/children/{ada.pk}/remove/"]
     assert {path: other.get(base + path).status_code for path in gets} == dict.fromkeys(gets, 404)
-    assert {path: other.post(base + path).status_code for path in posts} == dict.fromkeys(posts, 404)
+    answers = {path: other.post(base + path, {"confirm": "yes"}).status_code for path in posts}
+    assert answers == dict.fromkeys(posts, 404)
     assert "Year 5 Oaks" not in other.get("/teach/").content.decode()
     # An account that is not a teacher's, and nobody at all.
     django_user_model.objects.create_user("parent", password=PASSWORD)
