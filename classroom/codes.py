@@ -8,11 +8,18 @@ import secrets
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+CARD_CODE_LENGTH = 4
 MEMBER_PREFIX = "m-"
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def new_card_code() -> str:
+    """A child's own short code, printed on their card: with the class code and their
+    name it brings them back on another device (typed, not clicked)."""
+    return new_code(CARD_CODE_LENGTH)
 
 
 def normalise(typed: str) -> str:

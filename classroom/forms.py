@@ -85,6 +85,13 @@ class JoinForm(forms.Form):
         error_messages={"required": "Type your first name or nickname.", "max_length": "Please use a shorter name."},
     )
 
+    card = forms.CharField(
+        max_length=12,
+        required=False,
+        label="Your card code (only if you joined before)",
+        help_text="Joined already on another computer or tablet? Type the short code on your card.",
+    )
+
     school_class: SchoolClass | None = None
 
     def clean_code(self) -> str:
@@ -99,3 +106,6 @@ class JoinForm(forms.Form):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_card(self) -> str:
+        return codes.normalise(self.cleaned_data["card"])

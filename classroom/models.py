@@ -92,6 +92,7 @@ class ClassMember(models.Model):
     nickname = models.CharField(max_length=30, help_text="A first name or nickname; nothing else is kept.")
     visitor = models.CharField(max_length=64, unique=True, default=codes.new_member_visitor)
     rejoin_token = models.CharField(max_length=40, unique=True, default=codes.new_rejoin_token)
+    card_code = models.CharField(max_length=8, default=codes.new_card_code, help_text="Printed on the child's card.")
     joined_at = models.DateTimeField(auto_now_add=True)
 
     objects = ClassMemberQuerySet.as_manager()

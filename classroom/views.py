@@ -162,7 +162,8 @@ def class_cards(request: HttpRequest, class_id: int) -> HttpResponse:
         (member, request.build_absolute_uri(reverse("rejoin", args=[member.rejoin_token])))
         for member in school_class.members.all()
     ]
-    return render(request, "classroom/cards.html", {"school_class": school_class, "cards": cards})
+    context = {"school_class": school_class, "cards": cards, "join_url": request.build_absolute_uri(reverse("join"))}
+    return render(request, "classroom/cards.html", context)
 
 
 @teacher_required

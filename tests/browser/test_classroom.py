@@ -139,6 +139,20 @@ def test_a_teacher_runs_a_class_of_two_and_sees_what_each_child_did(browser, liv
         assert teacher.locator("[data-rejoin]").count() == 2
         shot(teacher, "classroom-cards")
         assert_no_axe_violations(teacher, "cards")
+        card = teacher.get_attribute('[data-rejoin="Ada"] [data-card-code]', "data-card-code")
+
+        # Ada on a tablet: the class code, her name and her card's code.
+        tablet_context = browser.new_context()
+        tablet = tablet_context.new_page()
+        assert tablet.goto(ada_reader).status == 404
+        tablet.goto(f"{base}/join/")
+        tablet.fill("#id_code", code)
+        tablet.fill("#id_name", "Ada")
+        tablet.fill("#id_card", card)
+        tablet.get_by_role("button", name="Join").click()
+        tablet.wait_for_url(f"{base}/")
+        assert tablet.goto(ada_reader).status == 200
+        tablet_context.close()
         teacher.goto(f"{base}/teach/")
         shot(teacher, "classroom-teacher-home")
         assert_no_axe_violations(teacher, "teacher's classes")
@@ -148,7 +162,7 @@ def test_a_teacher_runs_a_class_of_two_and_sees_what_each_child_did(browser, liv
         assert bo.goto(ada_reader).status == 404
 
         # A child of another class: 404 on every page of Ada's adventure, 4403 on its socket.
-        other = contexts[0].browser.new_context()
+        other = browser.new_context()
         other_teacher = other.new_page()
         sign_up_teacher(other_teacher, base, "mr-birch")
         other_code = create_class(other_teacher, base, "Year 6 Elms")

@@ -122,6 +122,47 @@ def test_two_children_cannot_share_a_nickname_in_one_class():
     assert ClassMember.objects.count() == 1
 
 
+def test_the_code_on_a_childs_card_brings_them_back_on_another_device_and_nothing_else_does():
+    teacher = teacher_client()
+    school_class = class_of(teacher)
+    child, member = child_client(school_class.code, "Ada")
+    start_as(child)
+    adventure = Adventure.objects.get()
+    cards = teacher.get(f"/teach/classes/{school_class.pk}/cards/").content.decode()
+    assert f'data-card-code="{member.card_code}"' in cards
+    assert len(member.card_code) == 4 and set(member.card_code) <= set(codes.ALPHABET)
+
+    tablet = Client()
+    taken = tablet.post("/join/", {"code": school_class.code, "name": "ada"})
+    assert taken.status_code == 400 and "type the code on your card" in taken.content.decode()
+    wrong_card = "ZZZZ" if member.card_code != "ZZZZ" else "YYYY"
+    wrong = tablet.post("/join/", {"code": school_class.code, "name": "Ada", "card": wrong_card})
+    assert wrong.status_code == 400 and "That card code does not match your name." in wrong.content.decode()
+    unknown = tablet.post("/join/", {"code": school_class.code, "name": "Zed", "card": member.card_code})
+    assert unknown.status_code == 400 and "Nobody in this class has that name yet." in unknown.content.decode()
+    assert ClassMember.objects.count() == 1 and "storyweb_class" not in tablet.cookies
+    assert tablet.get(f"/adventures/{adventure.id}/recap/").status_code == 404
+
+    card = member.card_code.lower()[:2] + " " + member.card_code.lower()[2:]
+    back = tablet.post("/join/", {"code": school_class.code, "name": "ADA", "card": card})
+    assert back.status_code == 302
+    assert ClassMember.objects.count() == 1
+    assert tablet.get(f"/adventures/{adventure.id}/recap/").status_code == 200
+
+
+def test_wrong_card_codes_are_throttled_like_wrong_codes(settings):
+    settings.STORYWEB_LOGIN_FAILURES_PER_IP = 3
+    settings.STORYWEB_LOGIN_FAILURES_PER_USERNAME = 3
+    school_class = class_of(teacher_client())
+    _, member = child_client(school_class.code, "Ada")
+    wrong_card = "ZZZZ" if member.card_code != "ZZZZ" else "YYYY"
+    tablet = Client()
+    for _ in range(3):
+        tablet.post("/join/", {"code": school_class.code, "name": "Ada", "card": wrong_card})
+    refused = tablet.post("/join/", {"code": school_class.code, "name": "Ada", "card": member.card_code})
+    assert refused.status_code == 400 and "storyweb_class" not in tablet.cookies
+
+
 def test_a_signed_in_account_does_not_join_as_a_child(django_user_model):
     school_class = class_of(teacher_client())
     django_user_model.objects.create_user("grown-up", password=PASSWORD)
