@@ -89,3 +89,15 @@ def test_cleanup_removes_classes_closed_past_the_retention_period_only(settings)
     # --class-days overrides the setting.
     call_command("cleanup_adventures", "--class-days", "28", stdout=StringIO())
     assert list(SchoolClass.objects.values_list("name", flat=True)) == ["Open"]
+
+
+def test_a_teacher_deleting_their_account_takes_their_classes_and_the_childrens_pictures_with_it():
+    teacher = teacher_client()
+    school_class = class_of(teacher)
+    ada_client, _ = child_client(school_class.code, "Ada")
+    adventure, pictures = played(ada_client)
+    response = teacher.post("/accounts/", {"confirm": "on"})
+    assert response.status_code == 302
+    assert not SchoolClass.objects.exists() and not ClassMember.objects.exists()
+    assert not Adventure.objects.filter(pk=adventure.pk).exists()
+    assert not any(default_storage.exists(name) for name in pictures)
