@@ -191,7 +191,10 @@ class AdventureQuerySet(models.QuerySet):
         if user is not None and getattr(user, "is_authenticated", False):
             owner |= Q(user=user)
         if visitor:
-            owner |= Q(visitor=visitor, user__isnull=True)
+            # A class member's adventures are not played once the class is closed (classroom/),
+            # even by a socket whose session still holds the member's id.
+            open_class = Q(member__isnull=True) | Q(member__school_class__closed_at__isnull=True)
+            owner |= Q(visitor=visitor, user__isnull=True) & open_class
         return self.filter(owner)
 
     def in_progress(self) -> AdventureQuerySet:

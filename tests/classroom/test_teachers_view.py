@@ -202,3 +202,16 @@ def test_class_settings_limit_what_a_child_sees_and_the_server_refuses_the_rest(
     )
     # A guest (not in the class) still sees every world.
     assert Client().get("/").content.decode().count('name="world"') > 1
+
+
+def test_once_the_class_is_closed_even_a_socket_holding_the_members_session_is_refused(oaks):
+    """The middleware takes the member's id out of a session on its next page; a socket
+    that reconnects before any page (htmx does) is refused all the same."""
+    from tests.factories import visitor_session
+    from tests.support.sockets import socket_answer
+
+    ada, ada_adventure = oaks["ada"][1], oaks["ada"][2]
+    key, _ = visitor_session(ada.visitor)
+    assert socket_answer(ada_adventure.id, key)[0] == "served"
+    oaks["teacher"].post(f"/teach/classes/{oaks['class'].pk}/close/", {"confirm": "yes"})
+    assert socket_answer(ada_adventure.id, key) == ("refused", 4403)
