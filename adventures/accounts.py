@@ -141,6 +141,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
         {
             "guest_days": settings.STORYWEB_RETENTION_GUEST_DAYS,
             "telemetry_days": settings.STORYWEB_RETENTION_TELEMETRY_DAYS,
+            "class_days": settings.STORYWEB_RETENTION_CLOSED_CLASS_DAYS,
             "unfinished_days": settings.STORYWEB_CLEANUP_DAYS,
             "uses_gemini": settings.STORYWEB_LLM == "gemini",
             "contact": settings.STORYWEB_PRIVACY_CONTACT,

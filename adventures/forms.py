@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 
 from adventures import plan
 from adventures.models import AgeBand, Difficulty, FeedbackRating, LessonTopic, Pronouns, StoryWorld
 from adventures.safety import player_text_validator
+
+
+@dataclass(frozen=True)
+class StartOffer:
+    """What a class may play (classroom/): the worlds and topics offered (None: all of
+    them) and the settings the teacher fixed ("" or None: the child chooses)."""
+
+    world_ids: list[int] | None = None
+    topic_ids: list[int] | None = None
+    difficulty: str = ""
+    length: int | None = None
+    age_band: str = ""
 
 
 class AdventureStartForm(forms.Form):
@@ -66,12 +79,36 @@ class AdventureStartForm(forms.Form):
     def clean_age_band(self) -> str:
         return self.cleaned_data["age_band"] or AgeBand.YOUNGER
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offer: StartOffer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pronouns"].initial = Pronouns.THEY
         self.fields["age_band"].initial = AgeBand.YOUNGER
         self.fields["difficulty"].initial = Difficulty.STANDARD
         self.fields["length"].initial = plan.DEFAULT_LENGTH
+        if offer is not None:
+            self._limit_to(offer)
+
+    def _limit_to(self, offer: StartOffer) -> None:
+        """Only what the class offers is shown, and anything else is refused (a forged
+        post gets the field's usual "does not exist" or "choose ..." error)."""
+        for name, ids in (("world", offer.world_ids), ("topic", offer.topic_ids)):
+            if ids:
+                field = self.fields[name]
+                if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+                    raise TypeError(f"{name} is not a choice of rows")
+                offered_rows = field.queryset.filter(pk__in=ids)
+                field.queryset = offered_rows
+                if len(ids) == 1:
+                    field.initial = offered_rows.values_list("slug", flat=True).first()
+        for name, fixed in (("difficulty", offer.difficulty), ("length", offer.length), ("age_band", offer.age_band)):
+            if fixed:
+                field = self.fields[name]
+                if not isinstance(field, forms.ChoiceField):
+                    raise TypeError(f"{name} is not a choice")
+                offered = cast("list[tuple[Any, Any]]", field.choices)  # the model's choices: pairs
+                field.choices = [(value, label) for value, label in offered if value == fixed]
+                field.initial = fixed
+                field.required = True
 
 
 class FeedbackForm(forms.Form):

@@ -50,6 +50,12 @@ def _choices_of(form: AdventureStartForm, name: str) -> Any:
     return field.queryset
 
 
+def _start_form(request: HttpRequest, data: Any = None) -> AdventureStartForm:
+    """The start form; a class member's offers only what their class may play."""
+    member = visitors.class_member(request)
+    return AdventureStartForm(data, offer=member.school_class.start_offer() if member is not None else None)
+
+
 def _home_context(request: HttpRequest, form: AdventureStartForm) -> dict[str, Any]:
     return {
         "form": form,
@@ -61,7 +67,7 @@ def _home_context(request: HttpRequest, form: AdventureStartForm) -> dict[str, A
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "adventures/home.html", _home_context(request, AdventureStartForm()))
+    return render(request, "adventures/home.html", _home_context(request, _start_form(request)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +80,7 @@ def adventures(request: HttpRequest) -> HttpResponse:
 
 
 def _start(request: HttpRequest) -> HttpResponse:
-    form = AdventureStartForm(request.POST)
+    form = _start_form(request, request.POST)
     if not form.is_valid():
         return render(request, "adventures/home.html", _home_context(request, form), status=400)
     visitor = visitors.visitor_id(request)
@@ -91,6 +97,7 @@ def _start(request: HttpRequest) -> HttpResponse:
         length=form.cleaned_data["length"],
         pronouns=form.cleaned_data["pronouns"],
         age_band=form.cleaned_data["age_band"],
+        member=visitors.class_member(request),
     )
     return redirect("adventures:play", adventure.id)
 
@@ -274,12 +281,20 @@ def healthz(request: HttpRequest) -> HttpResponse:
 ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/[\w-]+\.[a-z0-9]+")
 
 
+def _taught(request: HttpRequest, adventure_id: Any) -> bool:
+    """A class member's pictures are also their teacher's to see (classroom/)."""
+    return (
+        request.user.is_authenticated
+        and Adventure.objects.filter(pk=adventure_id, member__school_class__teacher=request.user).exists()
+    )
+
+
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponseBase:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
-    MEDIA_URL at it instead). Only an adventure's own pictures, and only to its owner
-    (and to staff, for the admin): 404 for anyone else and for any other file, as for
-    the adventure's pages. Names never change once written, so the owner's browser keeps
+    MEDIA_URL at it instead). Only an adventure's own pictures, and only to its owner (to
+    a class member's teacher, and to staff, for the admin): 404 for anyone else and for
+    any other file, as for the adventure's pages. Names never change once written, so the owner's browser keeps
     them for a year, and no shared cache does."""
     found = ADVENTURE_FILE.fullmatch(name)
     if found is None:
@@ -288,7 +303,9 @@ def media(request: HttpRequest, name: str) -> HttpResponseBase:
         adventure_id = uuid.UUID(found.group(1))
     except ValueError:
         raise Http404("No such picture.") from None
-    if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
+    if not (
+        request.user.is_staff or _owned(request).filter(pk=adventure_id).exists() or _taught(request, adventure_id)
+    ):
         raise Http404("No such picture.")
     response = serve(request, name, document_root=str(settings.MEDIA_ROOT))
     response["Cache-Control"] = "private, max-age=31536000, immutable"

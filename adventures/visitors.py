@@ -1,5 +1,9 @@
 """Who is playing: an anonymous visitor id kept in the session (it survives the session
-key being rotated at log-in), and the signed-in user if any."""
+key being rotated at log-in), and the signed-in user if any.
+
+A child in a class plays as a class member: classroom.middleware puts the member's own
+visitor id in the session (from the device's signed class cookie), so their adventures
+are theirs by the same rule as a guest's, on pages and on the socket alike."""
 
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ def known_visitor(request: HttpRequest) -> str | None:
     """This browser's visitor id if it has one; never creates one (nor a session row):
     looking at the pages costs nothing, starting an adventure makes a visitor."""
     return request.session.get(SESSION_KEY)
+
+
+def class_member(request: HttpRequest) -> Any:
+    """The class member playing on this device (classroom.models.ClassMember), or None."""
+    return getattr(request, "class_member", None)
 
 
 def visitor_of_session(session: Any) -> str | None:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "adventures",
+    "classroom",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "classroom.middleware.ClassMemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -363,5 +365,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="storyweb@localhost")
 # adventures (finished or not) and telemetry go after these many days untouched.
 STORYWEB_RETENTION_GUEST_DAYS = env.int("STORYWEB_RETENTION_GUEST_DAYS", default=90)
 STORYWEB_RETENTION_TELEMETRY_DAYS = env.int("STORYWEB_RETENTION_TELEMETRY_DAYS", default=90)
+# A closed class (its children's nicknames and adventures) goes this many days after closing.
+STORYWEB_RETENTION_CLOSED_CLASS_DAYS = env.int("STORYWEB_RETENTION_CLOSED_CLASS_DAYS", default=30)
 # How grown-ups reach the operator about data (shown on /privacy/), e.g. an email address.
 STORYWEB_PRIVACY_CONTACT = env.str("STORYWEB_PRIVACY_CONTACT", default="")

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from adventures import accounts, views
+from classroom import joining
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -21,6 +22,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("teach/", include("classroom.urls")),
+    path("join/", joining.join, name="join"),
+    path("join/<str:token>/", joining.rejoin, name="rejoin"),
     path("", include("adventures.urls")),
 ]
 

@@ -93,6 +93,7 @@ def test_a_dry_run_changes_nothing_and_counts_what_would_go(world_of_adventures)
         "2 character visuals, 7 picture files (1 batch).\n"
         "Guests' adventures untouched for 90 days: would remove 1 adventure, 2 chapters, "
         "1 character visual, 3 picture files (1 batch), and 0 comments.\n"
+        "Classes closed more than 30 days ago: would remove 0 classes with 0 children and 0 adventures.\n"
         "Telemetry older than 90 days: would remove 0 events.\n"
         "Expired sessions: would remove 0 sessions.\n"
     )
@@ -109,6 +110,7 @@ def test_a_run_removes_exactly_the_expired_adventures_with_their_files(world_of_
         "2 character visuals, 7 picture files (1 batch).\n"
         "Guests' adventures untouched for 90 days: removed 1 adventure, 2 chapters, "
         "1 character visual, 3 picture files (1 batch), and 0 comments.\n"
+        "Classes closed more than 30 days ago: removed 0 classes with 0 children and 0 adventures.\n"
         "Telemetry older than 90 days: removed 0 events.\n"
         "Expired sessions: removed 0 sessions.\n"
     )

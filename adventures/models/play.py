@@ -46,7 +46,10 @@ class AdventureQuerySet(models.QuerySet):
         if user is not None and getattr(user, "is_authenticated", False):
             owner |= Q(user=user)
         if visitor:
-            owner |= Q(visitor=visitor, user__isnull=True)
+            # A class member's adventures are not played once the class is closed (classroom/),
+            # even by a socket whose session still holds the member's id.
+            open_class = Q(member__isnull=True) | Q(member__school_class__closed_at__isnull=True)
+            owner |= Q(visitor=visitor, user__isnull=True) & open_class
         return self.filter(owner)
 
     def in_progress(self) -> AdventureQuerySet:
@@ -77,6 +80,10 @@ class Adventure(models.Model):
     visitor = models.CharField(max_length=64, db_index=True, help_text="The anonymous visitor who started it.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="adventures"
+    )
+    # A child in a class plays as a member (classroom/): removing them removes these too.
+    member = models.ForeignKey(
+        "classroom.ClassMember", null=True, blank=True, on_delete=models.CASCADE, related_name="adventures"
     )
     world = models.ForeignKey(StoryWorld, on_delete=models.PROTECT, related_name="adventures")
     topic = models.ForeignKey(LessonTopic, on_delete=models.PROTECT, related_name="adventures")

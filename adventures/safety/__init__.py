@@ -44,6 +44,8 @@ def player_text_validator(where: str) -> Callable[[str], None]:
 REFUSED = {
     "username": "Please pick a different name: that one has words we don't use in StoryWeb. A made-up name "
     "like StarFox or Captain Acorn is perfect (and safer than your real name).",
+    "nickname": "Please pick a different name: that one has words we don't use in StoryWeb. "
+    "Your first name or a nickname your teacher is happy with is perfect.",
     "feedback": "Please say that without those words, or without any addresses or numbers, and send it again.",
     "text": "Please try different words: some of these are not used in StoryWeb.",
 }

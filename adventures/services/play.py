@@ -74,6 +74,7 @@ def adventure_start(
     seed: int | None = None,
     pronouns: str = "they",
     age_band: str = AgeBand.YOUNGER,
+    member: Any = None,
 ) -> Adventure:
     """Draw everything that stays fixed for the whole adventure and store it.
 
@@ -89,6 +90,7 @@ def adventure_start(
     adventure = Adventure.objects.create(
         visitor=visitor,
         user=user if user is not None and user.is_authenticated else None,
+        member=member,
         world=world,
         topic=topic,
         difficulty=difficulty,
@@ -128,7 +130,9 @@ def adventure_abandon(*, adventure: Adventure) -> bool:
 
 def adventures_claim(*, visitor: str, user: Any) -> int:
     """Move a guest's adventures into the account they just logged in to."""
-    return Adventure.objects.filter(visitor=visitor, user__isnull=True).update(user=user, updated_at=timezone.now())
+    # A class member's adventures stay in the class, whoever logs in on that device.
+    guests = Adventure.objects.filter(visitor=visitor, user__isnull=True, member__isnull=True)
+    return guests.update(user=user, updated_at=timezone.now())
 
 
 # --- Choosing ------------------------------------------------------------------------

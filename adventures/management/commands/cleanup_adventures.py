@@ -78,6 +78,13 @@ class Command(BaseCommand):
             f"(default: STORYWEB_RETENTION_TELEMETRY_DAYS, now {settings.STORYWEB_RETENTION_TELEMETRY_DAYS}).",
         )
         parser.add_argument(
+            "--class-days",
+            type=_positive,
+            default=None,
+            help="Classes closed more than this many days ago go, with their children and adventures "
+            f"(default: STORYWEB_RETENTION_CLOSED_CLASS_DAYS, now {settings.STORYWEB_RETENTION_CLOSED_CLASS_DAYS}).",
+        )
+        parser.add_argument(
             "--batch-size", type=_positive, default=200, help="Adventures deleted per transaction (default 200)."
         )
         parser.add_argument("--dry-run", action="store_true", help="Count what would go; delete nothing.")
@@ -129,6 +136,17 @@ class Command(BaseCommand):
                 f"Completed adventures finished more than {_plural(completed_days, 'day')} ago: "
                 f"{verb} {_describe(completed)} ({_plural(completed.batches, 'batch', 'batches')})."
             )
+
+        # Classes closed long enough ago, with their children and what they played (classroom/).
+        from classroom import services as classroom_services
+
+        class_days: int = options["class_days"] or settings.STORYWEB_RETENTION_CLOSED_CLASS_DAYS
+        classes = classroom_services.classes_delete_closed(older_than=now - timedelta(days=class_days), dry_run=dry_run)
+        self.stdout.write(
+            f"Classes closed more than {_plural(class_days, 'day')} ago: "
+            f"{verb} {_plural(classes.classes, 'class', 'classes')} with "
+            f"{_plural(classes.members, 'child', 'children')} and {_plural(classes.adventures, 'adventure')}."
+        )
 
         telemetry_days: int = options["telemetry_days"] or settings.STORYWEB_RETENTION_TELEMETRY_DAYS
         events = services.telemetry_delete_older(older_than=now - timedelta(days=telemetry_days), dry_run=dry_run)
