@@ -4,14 +4,17 @@ no account is signed in) the member's own visitor id is the session's player id.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
-from adventures import visitors
+from adventures import outages, visitors
 from classroom import codes
+
+logger = logging.getLogger(__name__)
 
 COOKIE = "storyweb_class"
 SALT = "storyweb.classroom.member"
@@ -37,10 +40,20 @@ def become_member(request: HttpRequest, member: Any) -> None:
 
 
 class ClassMemberMiddleware(MiddlewareMixin):
-    def process_request(self, request: HttpRequest) -> None:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        request.class_member = None  # type: ignore[attr-defined]
+        try:
+            self._settle(request)
+        except outages.OUTAGES as error:
+            # The session or the class lives in the database: without it, the kind 503
+            # page (a middleware's exception never reaches OutageMiddleware's handler).
+            logger.warning("%s %s: service unavailable: %r", request.method, request.path, error)
+            return outages.unavailable_page()
+        return None
+
+    def _settle(self, request: HttpRequest) -> None:
         from classroom.models import ClassMember
 
-        request.class_member = None  # type: ignore[attr-defined]
         token = request.get_signed_cookie(COOKIE, default=None, salt=SALT)
         member = None
         if token and not request.user.is_authenticated:
