@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import mimetypes
+import re
 import time
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -23,6 +25,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 
 from adventures import background, chapter_text, narration_timing, services, telemetry, workers
 from adventures.llm import get_provider
@@ -163,3 +166,37 @@ async def _narrate(chapter_id: int, brief: ChapterBrief) -> None:
 
     event = {"type": "adventure.chapter_updated", "number": brief.number, "part": "narration"}
     await get_channel_layer().group_send(group_name(brief.adventure_id), event)
+
+
+# --- Serving: browsers seek in audio by asking for byte ranges ---------------------------
+# Django's static `serve` (the media view) sends whole files only, and Chromium cannot
+# seek in audio served so (pausing and going on, following a sentence). One range is enough.
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def partial_response(name: str, header: str) -> HttpResponse | None:
+    """A 206 with the asked-for bytes of a stored narration, or None to serve it whole."""
+    match = _RANGE.match(header.strip())
+    if not match or match.groups() == ("", ""):
+        return None
+    try:
+        path = default_storage.path(name)
+        size = default_storage.size(name)
+    except (NotImplementedError, OSError, ValueError):
+        return None
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(size - 1, int(last)) if last else size - 1
+    else:
+        start, end = max(0, size - int(last)), size - 1
+    if start >= size or start > end:
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    with open(path, "rb") as stored:
+        stored.seek(start)
+        data = stored.read(end - start + 1)
+    response = HttpResponse(data, status=206, content_type=mimetypes.guess_type(name)[0] or "audio/wav")
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return response

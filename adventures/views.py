@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
 
-from adventures import extras, limits, pages, services, storyteller, telemetry, visitors, writing
+from adventures import extras, limits, narration, pages, services, storyteller, telemetry, visitors, writing
 from adventures.context_processors import COMFORT_CHOICES, TEXT_SIZES, reading_comfort
 from adventures.forms import AdventureStartForm, FeedbackForm
 from adventures.models import Adventure, AdventureStatus, TelemetryEvent
@@ -275,7 +275,11 @@ def media(request: HttpRequest, name: str) -> HttpResponse:
             raise Http404("No such picture.") from None
         if not (request.user.is_staff or _owned(request).filter(pk=adventure_id).exists()):
             raise Http404("No such picture.")
-    response = serve(request, name, document_root=settings.MEDIA_ROOT)
+    ranged = name.endswith(".wav")  # a narration (narration.py): the audio player seeks in it
+    partial = narration.partial_response(name, request.headers.get("Range", "")) if ranged else None
+    response = partial or serve(request, name, document_root=settings.MEDIA_ROOT)
+    if ranged:
+        response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     if name.endswith(".svg"):
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

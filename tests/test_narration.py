@@ -125,6 +125,29 @@ async def test_the_saved_chapter_is_narrated_once_stored_timed_and_pushed(narrat
     assert await database_sync_to_async(fetch)(session_key) == (200, "audio/x-wav")
     assert (await database_sync_to_async(fetch)(stranger))[0] == 404
 
+    # In byte ranges too, so that the audio player can seek (and never to a stranger).
+    stored = (settings.MEDIA_ROOT / chapter.narration.name).read_bytes()
+
+    def fetch_range(key: str, asked: str) -> tuple[int, str, bytes]:
+        client = Client()
+        client.cookies["sessionid"] = key
+        response = client.get(f"/media/{chapter.narration.name}", HTTP_RANGE=asked)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return response.status_code, response.get("Content-Range", ""), content
+
+    assert await database_sync_to_async(fetch_range)(session_key, "bytes=100-199") == (
+        206,
+        f"bytes 100-199/{len(stored)}",
+        stored[100:200],
+    )
+    assert await database_sync_to_async(fetch_range)(session_key, "bytes=-10") == (
+        206,
+        f"bytes {len(stored) - 10}-{len(stored) - 1}/{len(stored)}",
+        stored[-10:],
+    )
+    assert (await database_sync_to_async(fetch_range)(session_key, f"bytes={len(stored)}-"))[0] == 416
+    assert (await database_sync_to_async(fetch_range)(stranger, "bytes=0-99"))[0] == 404
+
     # The page itself carries it (a reload, a reconnect).
     def page_html() -> str:
         client = Client()
