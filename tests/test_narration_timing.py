@@ -120,3 +120,41 @@ def test_speech_is_decoded_from_raw_pcm_or_wav_and_refused_otherwise():
         decode(b"", "audio/L16;rate=24000")
     with pytest.raises(BadReply):
         decode(b"not a wav", "audio/wav")
+
+
+def _hum_and_quiet(segments: list[tuple[str, float]], rate: int = replies.SPEECH_RATE) -> bytes:
+    """PCM of ("hum" | "quiet", seconds) segments."""
+    import array
+    import math
+
+    samples = array.array("h")
+    for kind, seconds in segments:
+        count = round(seconds * rate)
+        if kind == "hum":
+            samples.extend(round(8000 * math.sin(2 * math.pi * 200 * i / rate)) for i in range(count))
+        else:
+            samples.extend([0] * count)
+    return samples.tobytes()
+
+
+def test_long_pauses_between_sentences_win_over_short_ones_after_commas():
+    found = timing.sentences("Slowly, carefully, quietly, the fox crept on. It stopped.")
+    pcm = _hum_and_quiet(
+        [
+            ("hum", 0.6),
+            ("quiet", 0.15),  # after "Slowly,"
+            ("hum", 0.8),
+            ("quiet", 0.15),  # after "carefully,"
+            ("hum", 0.7),
+            ("quiet", 0.15),  # after "quietly,"
+            ("hum", 1.2),
+            ("quiet", 0.5),  # the end of the first sentence
+            ("hum", 0.9),
+        ]
+    )
+    length = timing.seconds(pcm, replies.SPEECH_RATE)
+    quiet = timing.pauses(pcm, replies.SPEECH_RATE)
+    assert len(quiet) == 4
+    bounds = timing.piece_timings(found, length, quiet)
+    assert bounds[0] == 0.0 and bounds[2] == pytest.approx(length)
+    assert abs(bounds[1] - (0.6 + 0.15 + 0.8 + 0.15 + 0.7 + 0.15 + 1.2 + 0.25)) <= timing.FRAME
