@@ -16,7 +16,9 @@
   "use strict";
   var synth = window.speechSynthesis;
   var control = document.getElementById("read-aloud");
-  if (!control || !synth || typeof window.SpeechSynthesisUtterance !== "function") return;
+  if (!control) return;
+  // A browser without a voice still plays a stored narration: the control shows for either.
+  var canSpeak = !!synth && typeof window.SpeechSynthesisUtterance === "function";
 
   var playButton = document.getElementById("read-aloud-play");
   var restartButton = document.getElementById("read-aloud-restart");
@@ -36,8 +38,11 @@
   var timings = []; // [[key, start, end], ...] of that narration
   var broken = {}; // narration URLs that failed here: the browser's voice reads instead
 
-  control.hidden = false;
-  document.getElementById("read-aloud-settings").hidden = false;
+  function showControl() {
+    var usable = canSpeak || !!storedNarration();
+    control.hidden = !usable;
+    document.getElementById("read-aloud-settings").hidden = !usable;
+  }
   try {
     var saved = window.localStorage.getItem(SPEED_KEY);
     if (saved && speedSelect.querySelector('option[value="' + saved + '"]')) speedSelect.value = saved;
@@ -238,11 +243,15 @@
 
   function cancelSpeech() {
     generation += 1;
-    synth.cancel();
+    if (canSpeak) synth.cancel();
   }
 
   function speakNext() {
     if (!playing) return;
+    if (!canSpeak) {
+      setPlaying(false); // no voice here, and no narration that plays
+      return;
+    }
     var model = readText();
     var stillStreaming = streaming();
     var found = sentences(model.text, stillStreaming);
@@ -304,6 +313,8 @@
     cancelSpeech();
   }
 
+  showControl();
+
   playButton.addEventListener("click", function () {
     if (playing) pause();
     else play();
@@ -338,6 +349,7 @@
 
   // New words, a finished chapter or a reconnect: htmx swapped parts of the page.
   function afterSwap() {
+    showControl();
     var now = chapterNow();
     if (now !== chapterNumber) {
       // Another chapter: read it from its first sentence if the reader was listening.

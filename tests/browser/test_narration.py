@@ -128,6 +128,28 @@ def test_the_browser_voice_reads_when_the_narration_cannot_be_loaded(listener, n
     assert page.page_errors == []
 
 
+NO_VOICE = "Object.defineProperty(window, 'speechSynthesis', { value: undefined, configurable: true });"
+
+
+def test_a_browser_without_a_voice_still_plays_the_narration(browser, narrated_server, live_server_url):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.add_init_script(NO_VOICE)
+    context.add_init_script(AUDIO_SPY)
+    page = context.new_page()
+    try:
+        begin(page, live_server_url)  # the offline storyteller: no narration, so nothing to press
+        wait_for_chapter(page, 1)
+        assert page.locator("#read-aloud").is_hidden()
+        begin(page, narrated_server)
+        wait_for_chapter(page, 1)
+        page.wait_for_selector("#chapter-narration[data-audio]", state="attached", timeout=NARRATION_TIMEOUT)
+        page.wait_for_selector("#read-aloud", state="visible")  # the narration arrived
+        page.click("#read-aloud-play")
+        page.wait_for_function("() => window.__audios.length === 1 && !window.__audios[0].paused")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(("text", "expected"), SPLIT_CASES)
 def test_the_reader_splits_sentences_as_the_server_times_them(page, live_server_url, text, expected):
     page.goto(f"{live_server_url}/")
