@@ -213,3 +213,14 @@ async def test_without_the_setting_nothing_is_narrated(fake_gemini, settings):  
     assert chapter.narration_status == NarrationStatus.NONE
     assert fake_gemini.calls(model=settings.GEMINI_TTS_MODEL) == []
     assert not [r for r in fake_gemini.requests if r.wants_audio]
+
+
+async def test_a_retired_speech_model_is_named_by_its_setting(narrating, settings):
+    known = (settings.GEMINI_TEXT_MODEL, settings.GEMINI_LITE_MODEL, settings.GEMINI_IMAGE_MODEL)
+    narrating.configure(models=known)  # the speech model is gone
+    _, adventure, _ = await play_chapter_1()
+    chapter = await database_sync_to_async(first_chapter)(adventure.id)
+    assert chapter.narration_status == NarrationStatus.FAILED
+    (failed,) = await events("narration_failed", adventure)
+    assert failed.details["outcome"] == "error"
+    assert "does not exist (retired?): set GEMINI_TTS_MODEL to a current model" in failed.details["error"]
