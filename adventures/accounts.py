@@ -144,6 +144,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
             "class_days": settings.STORYWEB_RETENTION_CLOSED_CLASS_DAYS,
             "unfinished_days": settings.STORYWEB_CLEANUP_DAYS,
             "uses_gemini": settings.STORYWEB_LLM == "gemini",
+            "narrates": settings.STORYWEB_LLM == "gemini" and settings.GEMINI_NARRATION,
             "contact": settings.STORYWEB_PRIVACY_CONTACT,
         },
     )

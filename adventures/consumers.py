@@ -272,7 +272,9 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
             adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
             chapter = adventure.chapters.get(number=event["number"])
             view = pages.chapter_view(self.meta, adventure, chapter)
-            partial = {"title": "chapter-title", "choices": "choices"}.get(event.get("part", ""), "chapter-image")
+            partial = {"title": "chapter-title", "choices": "choices", "narration": "chapter-narration"}.get(
+                event.get("part", ""), "chapter-image"
+            )
             return render(partial, chapter=view)
 
         html = await workers.database(fragment)()

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from adventures import background, groups, images, services, storyteller, telemetry, workers
+from adventures import background, groups, images, narration, services, storyteller, telemetry, workers
 from adventures.llm import get_provider
 from adventures.llm.base import AgencyOption, ChapterBrief, ChoiceRepairer, SceneRequest
 from adventures.models import Chapter, ImageStatus
@@ -159,11 +159,15 @@ def start_after_chapter(chapter_id: int, brief: ChapterBrief, text: str) -> None
     background.spawn(chapter_picture(chapter_id, brief, text), name=f"picture:{chapter_id}")
     background.spawn(title_and_summary(chapter_id, brief, text), name=f"title:{chapter_id}")
     background.spawn(character_visuals(brief, text), name=f"visuals:{chapter_id}")
+    narration.start(chapter_id, brief)  # only with GEMINI_NARRATION; from the saved text
 
 
 async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_options: list[AgencyOption]) -> None:
     """Ask again for whatever a rendered page found missing: a picture that never
     arrived (still pending, nobody making it), a title or summary, an agency picture."""
+    for chapter in narration.missing(chapters):
+        brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, chapter.number)
+        narration.start(chapter.pk, brief)
     for chapter in chapters:
         needs_picture = chapter.image_status == ImageStatus.PENDING and not background.running(f"picture:{chapter.pk}")
         needs_title = not chapter.title and not background.running(f"title:{chapter.pk}")

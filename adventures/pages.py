@@ -93,6 +93,8 @@ class ChapterView:
     image_height: int | None = None
     image_status: str = ImageStatus.PENDING
     ending: Ending | None = None
+    narration_url: str = ""  # the stored Gemini narration, when it is ready
+    narration_timings: list[list[float]] = field(default_factory=list)
 
     @property
     def phase_label(self) -> str:
@@ -146,6 +148,8 @@ def chapter_view(meta: AdventureMeta, adventure: Adventure, chapter: Chapter) ->
         image_height=chapter.image_height,
         image_status=chapter.image_status,
         ending=_ending(meta, adventure, chapter) if chapter.kind == ChapterKind.CONCLUSION else None,
+        narration_url=chapter.narration.url if chapter.narration and chapter.narration_status == "ready" else "",
+        narration_timings=chapter.narration_timings if chapter.narration_status == "ready" else [],
     )
 
 

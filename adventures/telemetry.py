@@ -31,6 +31,8 @@ EVENT_NAMES = (
     "recap_viewed",
     "llm_call",
     "image_generated",
+    "narration_made",
+    "narration_failed",
     "rate_limited",
     "chapter_rewound",
     "choices_fallback",

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
 
-from adventures import extras, limits, pages, services, storyteller, telemetry, visitors, writing
+from adventures import extras, limits, narration, pages, services, storyteller, telemetry, visitors, writing
 from adventures.context_processors import COMFORT_CHOICES, TEXT_SIZES, reading_comfort
 from adventures.forms import AdventureStartForm, FeedbackForm
 from adventures.models import Adventure, AdventureStatus, TelemetryEvent
@@ -292,10 +292,10 @@ def _taught(request: HttpRequest, adventure_id: Any) -> bool:
 @require_GET
 def media(request: HttpRequest, name: str) -> HttpResponseBase:
     """Stored pictures, for single-machine setups (with shared or S3 storage, point
-    MEDIA_URL at it instead). Only an adventure's own pictures, and only to its owner (to
-    a class member's teacher, and to staff, for the admin): 404 for anyone else and for
-    any other file, as for the adventure's pages. Names never change once written, so the owner's browser keeps
-    them for a year, and no shared cache does."""
+    MEDIA_URL at it instead). Only an adventure's own files (pictures, narrations), and
+    only to its owner (to a class member's teacher, and to staff, for the admin): 404 for
+    anyone else and for any other file, as for the adventure's pages. Names never change
+    once written, so the owner's browser keeps them for a year, and no shared cache does."""
     found = ADVENTURE_FILE.fullmatch(name)
     if found is None:
         raise Http404("No such picture.")
@@ -307,7 +307,11 @@ def media(request: HttpRequest, name: str) -> HttpResponseBase:
         request.user.is_staff or _owned(request).filter(pk=adventure_id).exists() or _taught(request, adventure_id)
     ):
         raise Http404("No such picture.")
-    response = serve(request, name, document_root=str(settings.MEDIA_ROOT))
+    ranged = name.endswith(".wav")  # a narration (narration.py): the audio player seeks in it
+    partial = narration.partial_response(name, request.headers.get("Range", "")) if ranged else None
+    response = partial or serve(request, name, document_root=str(settings.MEDIA_ROOT))
+    if ranged:
+        response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "private, max-age=31536000, immutable"
     if name.endswith(".svg"):
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

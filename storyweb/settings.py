@@ -180,6 +180,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -276,6 +277,19 @@ GEMINI_SMALL_MAX_TOKENS = env.int("GEMINI_SMALL_MAX_TOKENS", default=1024)
 # How many times a chapter is written again with a gentler prompt (a safety stop, a
 # blocked prompt, a cut-off draft) before the player gets a kind message and a Try again.
 GEMINI_REWRITES = env.int("GEMINI_REWRITES", default=1)
+
+# Narration (gemini only, off by default): each saved chapter is read once by a Gemini
+# text-to-speech model and stored as a WAV file beside its picture; the reader plays it
+# instead of the browser's voice. The chapter text is then sent to Google for speech too.
+GEMINI_NARRATION = env.bool("GEMINI_NARRATION", default=False)
+GEMINI_TTS_MODEL = env.str("GEMINI_TTS_MODEL", default="gemini-3.8-flash-lite-tts")
+GEMINI_TTS_VOICE = env.str("GEMINI_TTS_VOICE", default="Kore")
+# How the voice reads (speech_metadata.style of Gemini 3.8 TTS); empty sends none.
+GEMINI_TTS_STYLE = env.str(
+    "GEMINI_TTS_STYLE", default="Warm, calm and unhurried, like reading a storybook aloud to a child."
+)
+# Seconds the whole narration of one chapter (all its calls) may take.
+GEMINI_NARRATION_DEADLINE = env.float("GEMINI_NARRATION_DEADLINE", default=180.0)
 
 # Threads per process for the sockets' database and cache calls (adventures/workers.py).
 STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)

@@ -356,3 +356,21 @@ def test_world_and_topic_names_are_escaped_on_the_page(seeded, admin_client):
     html = admin_client.get(reverse("admin:dashboard"), {"start": "2025-03-01", "end": "2025-03-03"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_narrations_made_failed_their_minutes_and_making_time(admin_client):
+    for seconds, making_ms in [(150.0, 20000), (90.0, 10000), (120.0, 30000)]:
+        event("narration_made", "2025-03-02 10:00", duration_ms=making_ms, audio_seconds=seconds, pieces=5)
+    event("narration_failed", "2025-03-02 11:00", duration_ms=400, outcome="busy")
+    event("narration_made", "2025-03-05 10:00", duration_ms=1, audio_seconds=600.0, pieces=5)  # after
+    period = Period(start=date(2025, 3, 1), end=date(2025, 3, 3))
+    assert dashboard.narrations(period) == dashboard.Narrations(
+        made=3, failed=1, audio_minutes=6.0, making_median_ms=20000.0, making_p95_ms=30000.0
+    )
+    html = admin_client.get(reverse("admin:dashboard"), {"start": "2025-03-01", "end": "2025-03-03"}).content.decode()
+    assert '<td class="num" data-narrations="made">3</td>' in html
+    assert '<td class="num" data-narrations="failed">1</td>' in html
+    assert '<td class="num" data-narrations="minutes">6.0</td>' in html
+    assert '<td class="num" data-narrations="median">20000 ms</td>' in html
+    empty = admin_client.get(reverse("admin:dashboard"), {"start": "2001-01-01", "end": "2001-01-02"}).content.decode()
+    assert "No narrations were made in this period" in empty

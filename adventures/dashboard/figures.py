@@ -223,6 +223,34 @@ def picture_success(period: Period) -> Pictures:
     return Pictures(overall=overall, by_purpose=by_purpose)
 
 
+@dataclass(frozen=True)
+class Narrations:
+    """Gemini narrations (`narration_made` / `narration_failed` telemetry)."""
+
+    made: int
+    failed: int
+    audio_minutes: float  # of the narrations made
+    making_median_ms: float | None  # from the chapter saved to the narration stored
+    making_p95_ms: float | None
+
+
+def narrations(period: Period) -> Narrations:
+    rows = (
+        TelemetryEvent.objects.filter(period.range_q("created_at"), name__in=("narration_made", "narration_failed"))
+        .order_by()
+        .values_list("name", "duration_ms", KT("details__audio_seconds"))
+    )
+    failed, seconds, making = 0, 0.0, []
+    for name, duration_ms, audio_seconds in rows.iterator(chunk_size=2000):
+        if name == "narration_failed":
+            failed += 1
+            continue
+        seconds += float(audio_seconds or 0)
+        if duration_ms is not None:
+            making.append(float(duration_ms))
+    return Narrations(len(making), failed, seconds / 60, percentile(making, 50), percentile(making, 95))
+
+
 def rate_limit_hits(period: Period) -> dict[str, int]:
     """`rate_limited` telemetry per limit (details.limit), most hit first."""
     rows = (
@@ -265,6 +293,7 @@ class Dashboard:
     accuracy_overall: Ratio
     llm: list[LlmTimings]
     pictures: Pictures
+    narrations: Narrations
     rate_limits: dict[str, int]
     feedback: Ratio
     safety_flags: list[review.FlagDay]
@@ -289,6 +318,7 @@ def dashboard(period: Period) -> Dashboard:
         accuracy_overall=Ratio(sum(a.answers.part for a in accuracy), sum(a.answers.whole for a in accuracy)),
         llm=llm_timings(period),
         pictures=picture_success(period),
+        narrations=narrations(period),
         rate_limits=rate_limit_hits(period),
         feedback=feedback_ratio(period),
         safety_flags=review.flags_per_day(period),

@@ -33,7 +33,7 @@ from google.genai.client import AsyncClient
 
 from adventures import images, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid, validate_choices
-from adventures.llm import chapter_notes, gemini_outcomes, prompts
+from adventures.llm import chapter_notes, gemini_outcomes, gemini_speech, prompts
 from adventures.llm.base import (
     AgencyOption,
     ChapterBrief,
@@ -290,6 +290,12 @@ class GeminiProvider:
             Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call,
         ):
             return await generate_image(call, self._clients.get(), prompt_text)
+
+    async def speech(self, brief: ChapterBrief, text: str) -> gemini_speech.Speech:
+        """`text` (a piece of a saved chapter) read aloud by the TTS model (narration.py)."""
+        model = settings.GEMINI_TTS_MODEL
+        async with Call("narration", model, brief, seconds=settings.GEMINI_NARRATION_DEADLINE) as call:
+            return await gemini_speech.speak(call, self._clients.get(), text)
 
 
 # --- reading the JSON replies (ValueError/KeyError/TypeError mean "ask again") ----------

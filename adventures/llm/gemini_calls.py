@@ -43,8 +43,9 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 INTERACTIVE = frozenset({"chapter", "repair"})
 # Per-day quotas are reset at midnight Pacific time (the Gemini API's rate-limit docs).
 QUOTA_DAY_ZONE = ZoneInfo("America/Los_Angeles")
-PICTURE_KINDS = frozenset({"image", "agency_image"})
-# How long pictures keep away from their model after a 429 that names no delay.
+# Extras (pictures, narration) step back from their model on a 429, for everyone.
+PICTURE_KINDS = frozenset({"image", "agency_image", "narration"})
+# How long extras keep away from their model after a 429 that names no delay.
 PICTURE_COOL_DOWN = 30.0
 BUSY = "The storyteller is very busy right now. Please try again in a minute."
 
@@ -102,7 +103,7 @@ def describe(exc: BaseException) -> str:
 
 
 def _settings_naming(model: str) -> str:
-    names = [name for name in ("GEMINI_TEXT_MODEL", "GEMINI_LITE_MODEL", "GEMINI_IMAGE_MODEL")]
+    names = ("GEMINI_TEXT_MODEL", "GEMINI_LITE_MODEL", "GEMINI_IMAGE_MODEL", "GEMINI_TTS_MODEL")
     return " / ".join(name for name in names if getattr(settings, name) == model) or "GEMINI_*_MODEL"
 
 
@@ -318,7 +319,7 @@ class Call:
 
 
 async def generate(
-    call: Call, client: AsyncClient, contents: str, config: types.GenerateContentConfig
+    call: Call, client: AsyncClient, contents: str | types.Content, config: types.GenerateContentConfig
 ) -> types.GenerateContentResponse:
     """One unary request, retried on transient failures."""
     attempt = 0

@@ -109,7 +109,7 @@ def safety_settings() -> list[types.SafetySetting]:
 
 
 # We use no tools, and the SDK resends nothing on its own: retries are ours to count.
-_NO_AUTOMATION: dict[str, Any] = {
+NO_AUTOMATION: dict[str, Any] = {
     "automatic_function_calling": types.AutomaticFunctionCallingConfig(disable=True),
     "automatic_continuation": False,
 }
@@ -121,7 +121,7 @@ def text_config(prompt: Prompt, model: str, *, max_tokens: int) -> types.Generat
         thinking_config=_thinking(model),
         safety_settings=safety_settings(),
         max_output_tokens=max_tokens,
-        **_NO_AUTOMATION,
+        **NO_AUTOMATION,
     )
 
 
@@ -137,5 +137,5 @@ def image_config() -> types.GenerateContentConfig:
         response_modalities=["IMAGE"],
         image_config=types.ImageConfig(aspect_ratio=IMAGE_ASPECT_RATIO),
         safety_settings=safety_settings(),
-        **_NO_AUTOMATION,
+        **NO_AUTOMATION,
     )

@@ -27,6 +27,7 @@ from adventures.models.play import (
     ChapterQuerySet,
     CharacterVisual,
     ImageStatus,
+    NarrationStatus,
     Pronouns,
     chapter_image_path,  # named by migration 0001
 )
@@ -51,6 +52,7 @@ __all__ = [
     "FeedbackRating",
     "ImageStatus",
     "LessonTopic",
+    "NarrationStatus",
     "Pronouns",
     "Question",
     "QuestionQuerySet",

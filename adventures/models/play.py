@@ -156,6 +156,12 @@ class ImageStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class NarrationStatus(models.TextChoices):
+    NONE = "none", "Not made"  # narration off, or not asked for yet
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class ChapterQuerySet(models.QuerySet):
     def answered_lessons(self) -> ChapterQuerySet:
         return self.filter(kind=ChapterKind.LESSON, chosen_choice__isnull=False)
@@ -183,6 +189,11 @@ class Chapter(models.Model):
     image_alt = models.CharField(max_length=300, blank=True)
     image_width = models.PositiveSmallIntegerField(null=True, blank=True)
     image_height = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The Gemini narration (adventures/narration.py): a WAV file beside the picture and,
+    # per sentence of the text, [letters before it, start s, end s] for the highlight.
+    narration = models.FileField(upload_to=chapter_image_path, blank=True, max_length=200)
+    narration_status = models.CharField(max_length=8, choices=NarrationStatus.choices, default=NarrationStatus.NONE)
+    narration_timings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the chapter was written and saved.")
 
     objects = ChapterQuerySet.as_manager()

@@ -17,6 +17,7 @@ from adventures.services.cleanup import (
     sessions_delete_expired,
     telemetry_delete_older,
 )
+from adventures.services.narration import chapter_narration_failed, chapter_narration_save
 from adventures.services.play import (
     ChapterAlreadyWritten,
     ChapterNotDue,
@@ -55,6 +56,8 @@ __all__ = [
     "adventures_delete",
     "adventures_delete_expired",
     "agency_picture_save",
+    "chapter_narration_failed",
+    "chapter_narration_save",
     "chapter_picture_failed",
     "chapter_picture_save",
     "chapter_record_choice",

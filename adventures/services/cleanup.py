@@ -51,10 +51,12 @@ def _expired(*, older_than: datetime, statuses: Sequence[str], guests_only: bool
 
 
 def _picture_names(adventure_ids: list[Any], agency_options: list[Any]) -> list[str]:
-    """The stored pictures of these adventures: every chapter's and every agency option's."""
+    """The stored files of these adventures: every chapter's picture and narration, and
+    every agency option's picture."""
     names = [option.image for options in agency_options for option in options or [] if option.image]
-    chapters = Chapter.objects.filter(adventure_id__in=adventure_ids).exclude(image="").order_by()
-    names += chapters.values_list("image", flat=True)
+    chapters = Chapter.objects.filter(adventure_id__in=adventure_ids).exclude(image="", narration="").order_by()
+    for picture, narration in chapters.values_list("image", "narration"):  # narration: the Gemini voice's
+        names += [name for name in (picture, narration) if name]
     return names
 
 

@@ -5,11 +5,20 @@
 // CSS Custom Highlight over the existing text nodes, so htmx swaps and streamed pieces
 // are left alone. A sentence is found again after a swap by how many letters come
 // before it (whitespace aside), which a streamed chapter and its saved paragraphs share.
+// Sentences come from sentences.js (the same split as the server's narration timings).
+//
+// When a saved chapter has a stored narration (the Gemini voice: #chapter-narration
+// carries its audio URL and, per sentence, [key, start s, end s]), Listen plays that
+// instead and the highlight follows the audio's time; speed is its playbackRate. While
+// there is none (not made yet, turned off, a chapter still streaming) or when it fails to
+// load or play, the browser's voice reads as above, from the sentence being read.
 (function () {
   "use strict";
   var synth = window.speechSynthesis;
   var control = document.getElementById("read-aloud");
-  if (!control || !synth || typeof window.SpeechSynthesisUtterance !== "function") return;
+  if (!control) return;
+  // A browser without a voice still plays a stored narration: the control shows for either.
+  var canSpeak = !!synth && typeof window.SpeechSynthesisUtterance === "function";
 
   var playButton = document.getElementById("read-aloud-play");
   var restartButton = document.getElementById("read-aloud-restart");
@@ -24,9 +33,16 @@
   var current = null; // the sentence being read: {key, end, text}
   var generation = 0; // bumps on every cancel, so a stale "end" is ignored
   var chapterNumber = chapterNow();
+  var audio = null; // the stored narration being played, when there is one
+  var audioUrl = "";
+  var timings = []; // [[key, start, end], ...] of that narration
+  var broken = {}; // narration URLs that failed here: the browser's voice reads instead
 
-  control.hidden = false;
-  document.getElementById("read-aloud-settings").hidden = false;
+  function showControl() {
+    var usable = canSpeak || !!storedNarration();
+    control.hidden = !usable;
+    document.getElementById("read-aloud-settings").hidden = !usable;
+  }
   try {
     var saved = window.localStorage.getItem(SPEED_KEY);
     if (saved && speedSelect.querySelector('option[value="' + saved + '"]')) speedSelect.value = saved;
@@ -63,43 +79,7 @@
     return { text: text, nodes: nodes };
   }
 
-  var ABBREVIATIONS = /(?:^|\s)(?:Mr|Mrs|Ms|Dr|St|Prof|e\.g|i\.e)\.$/;
-
-  // Our sentence boundaries: . ! ? or … (with any closing quotes or brackets) followed by
-  // whitespace, or a paragraph break. While the chapter streams, the last piece may be
-  // half a sentence and waits for more words.
-  function sentences(text, stillStreaming) {
-    var found = [];
-    var start = 0;
-    var letters = 0;
-    var startLetters = 0;
-    function close(end) {
-      var raw = text.slice(start, end);
-      var lead = raw.length - raw.replace(/^\s+/, "").length;
-      var body = raw.trim();
-      if (body) found.push({ from: start + lead, to: start + lead + body.length, key: startLetters, end: letters, text: body });
-      start = end;
-      startLetters = letters;
-    }
-    for (var i = 0; i < text.length; i++) {
-      var ch = text[i];
-      if (!/\s/.test(ch)) letters += 1;
-      if (ch === "\n") {
-        close(i + 1);
-        continue;
-      }
-      if (".!?…".indexOf(ch) === -1) continue;
-      var j = i + 1;
-      while (j < text.length && "\"'”’)]".indexOf(text[j]) !== -1) j++;
-      if (j >= text.length || !/\s/.test(text[j])) continue;
-      if (ch === "." && ABBREVIATIONS.test(text.slice(Math.max(0, i - 5), i + 1))) continue;
-      for (var k = i + 1; k < j; k++) letters += 1;
-      i = j - 1;
-      close(j);
-    }
-    if (!stillStreaming) close(text.length);
-    return found;
-  }
+  var sentences = window.StoryWebSentences.split;
 
   function locate(nodes, offset, isEnd) {
     for (var n = nodes.length - 1; n >= 0; n--) {
@@ -166,6 +146,94 @@
     keepInView(range);
   }
 
+  // The chapter's stored narration, if it has one that can be played here.
+  function storedNarration() {
+    var element = document.getElementById("chapter-narration");
+    var url = element ? element.getAttribute("data-audio") : "";
+    if (!url || broken[url] || streaming() || typeof window.Audio !== "function") return null;
+    try {
+      var rows = JSON.parse(element.getAttribute("data-timings") || "[]");
+      return rows.length ? { url: url, timings: rows } : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function stopAudio() {
+    if (!audio) return;
+    audio.pause();
+    audio.removeAttribute("src");
+    audio = null;
+    audioUrl = "";
+  }
+
+  // The sentence heard at the audio's current time, and its place in the chapter.
+  function followAudio() {
+    if (!audio) return;
+    var now = audio.currentTime;
+    var row = null;
+    for (var i = 0; i < timings.length; i++) {
+      if (timings[i][1] <= now) row = timings[i];
+      else break;
+    }
+    if (!row || (current && current.key === row[0])) return;
+    var found = sentences(readText().text, false);
+    for (var n = 0; n < found.length; n++) {
+      if (found[n].key === row[0]) {
+        current = found[n];
+        current.index = n + 1;
+        position = current.key;
+        showHighlight();
+        return;
+      }
+    }
+  }
+
+  function fallBackToVoice() {
+    if (audioUrl) broken[audioUrl] = true;
+    stopAudio();
+    if (!playing) return;
+    if (current) position = current.key;
+    speakNext();
+  }
+
+  function playStored(stored) {
+    if (!audio || audioUrl !== stored.url) {
+      stopAudio();
+      audio = new Audio(stored.url);
+      audio.preload = "auto";
+      audioUrl = stored.url;
+      timings = stored.timings;
+      audio.addEventListener("timeupdate", followAudio);
+      audio.addEventListener("seeked", followAudio);
+      audio.addEventListener("ended", function () {
+        stopAudio();
+        current = null;
+        position = 0;
+        setPlaying(false);
+        showHighlight();
+      });
+      audio.addEventListener("error", function (event) {
+        if (event.target === audio) fallBackToVoice();
+      });
+    }
+    audio.playbackRate = parseFloat(speedSelect.value) || 1;
+    if (current) {
+      // After a pause (or from the voice), hear the whole sentence again.
+      for (var i = 0; i < timings.length; i++) {
+        if (timings[i][0] === current.key) audio.currentTime = timings[i][1];
+      }
+    }
+    var started = audio.play();
+    if (started && typeof started.catch === "function") {
+      started.catch(function (error) {
+        if (error && error.name === "AbortError") return; // paused before it began
+        if (error && error.name === "NotAllowedError") setPlaying(false); // the button will do it
+        else fallBackToVoice();
+      });
+    }
+  }
+
   function setPlaying(value) {
     playing = value;
     control.classList.toggle("read-aloud--playing", value);
@@ -175,11 +243,15 @@
 
   function cancelSpeech() {
     generation += 1;
-    synth.cancel();
+    if (canSpeak) synth.cancel();
   }
 
   function speakNext() {
     if (!playing) return;
+    if (!canSpeak) {
+      setPlaying(false); // no voice here, and no narration that plays
+      return;
+    }
     var model = readText();
     var stillStreaming = streaming();
     var found = sentences(model.text, stillStreaming);
@@ -224,6 +296,12 @@
 
   function play() {
     setPlaying(true);
+    var stored = storedNarration();
+    if (stored) {
+      playStored(stored);
+      return;
+    }
+    stopAudio();
     if (current) position = current.key; // after a pause, say the whole sentence again
     speakNext();
   }
@@ -231,8 +309,11 @@
   function pause() {
     setPlaying(false);
     waiting = false;
+    if (audio) audio.pause();
     cancelSpeech();
   }
+
+  showControl();
 
   playButton.addEventListener("click", function () {
     if (playing) pause();
@@ -241,10 +322,10 @@
 
   restartButton.addEventListener("click", function () {
     cancelSpeech();
+    if (audio) audio.currentTime = 0;
     current = null;
     position = 0;
-    setPlaying(true);
-    speakNext();
+    play();
   });
 
   speedSelect.addEventListener("change", function () {
@@ -253,7 +334,8 @@
     } catch (e) {
       /* not remembered */
     }
-    if (playing) {
+    if (audio) audio.playbackRate = parseFloat(speedSelect.value) || 1;
+    else if (playing) {
       cancelSpeech();
       if (current) position = current.key;
       speakNext();
@@ -267,16 +349,18 @@
 
   // New words, a finished chapter or a reconnect: htmx swapped parts of the page.
   function afterSwap() {
+    showControl();
     var now = chapterNow();
     if (now !== chapterNumber) {
       // Another chapter: read it from its first sentence if the reader was listening.
       chapterNumber = now;
       cancelSpeech();
+      stopAudio();
       current = null;
       position = 0;
       waiting = false;
       showHighlight();
-      speakNext();
+      if (playing) play();
       return;
     }
     if (current) showHighlight();
@@ -288,5 +372,6 @@
   // Leaving the page stops the voice (it would otherwise read on in some browsers).
   window.addEventListener("pagehide", function () {
     cancelSpeech();
+    stopAudio();
   });
 })();

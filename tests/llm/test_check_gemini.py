@@ -41,3 +41,18 @@ async def test_a_missing_model_is_reported_by_name_with_its_setting(fake_gemini,
         "GEMINI_LITE_MODEL: the model 'gemini-2.5-flash-lite' does not exist (retired?). "
         "Set GEMINI_LITE_MODEL to a current model."
     )
+
+
+async def test_the_speech_model_is_checked_when_narration_is_on(fake_gemini, settings):
+    models = (settings.GEMINI_TEXT_MODEL, settings.GEMINI_LITE_MODEL, settings.GEMINI_IMAGE_MODEL)
+    fake_gemini.configure(models=models)
+    assert "GEMINI_TTS_MODEL" not in await sync_to_async(check)()  # narration is off by default
+    settings.GEMINI_NARRATION = True
+    with pytest.raises(CommandError) as failed:
+        await sync_to_async(check)()
+    assert str(failed.value) == (
+        "GEMINI_TTS_MODEL: the model 'gemini-3.8-flash-lite-tts' does not exist (retired?). "
+        "Set GEMINI_TTS_MODEL to a current model."
+    )
+    fake_gemini.configure(models=(*models, settings.GEMINI_TTS_MODEL))
+    assert "  GEMINI_TTS_MODEL = gemini-3.8-flash-lite-tts: exists" in await sync_to_async(check)()

@@ -65,6 +65,16 @@ def test_the_privacy_page_says_what_is_kept_for_how_long_and_who_sees_it(client,
     assert f'href="{reverse("privacy")}"' in client.get("/").content.decode()  # linked from every page
 
 
+def test_the_privacy_page_says_when_chapters_go_to_google_for_narration(client, settings):
+    settings.STORYWEB_LLM = "gemini"
+    said = "the chapter’s words (never your name or username) are sent to Google’s Gemini service"
+    assert said not in client.get("/privacy/").content.decode()  # narration is off by default
+    settings.GEMINI_NARRATION = True
+    assert said in client.get("/privacy/").content.decode()
+    settings.STORYWEB_LLM = "offline"  # the offline storyteller never narrates
+    assert said not in client.get("/privacy/").content.decode()
+
+
 @pytest.fixture
 def reader():
     user = User.objects.create_user("StarFox", password="a-long-pass-9876")

@@ -27,6 +27,8 @@ NEEDS = {
     "GEMINI_LITE_MODEL": ("generateContent",),
     "GEMINI_IMAGE_MODEL": ("generateContent",),
 }
+# Only when narration is on (GEMINI_NARRATION).
+NARRATION_NEEDS = {"GEMINI_TTS_MODEL": ("generateContent",)}
 
 
 class Command(BaseCommand):
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         route = "Vertex AI" if settings.GEMINI_USE_VERTEXAI else "the Gemini API"
         self.stdout.write(f"Checking models on {route}:")
-        problems = [problem for name, methods in NEEDS.items() if (problem := self._check(client, name, methods))]
+        needs = NEEDS | (NARRATION_NEEDS if settings.GEMINI_NARRATION else {})
+        problems = [problem for name, methods in needs.items() if (problem := self._check(client, name, methods))]
         if problems:
             raise CommandError("\n".join(problems))
         self.stdout.write(self.style.SUCCESS("All configured models are available."))

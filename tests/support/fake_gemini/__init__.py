@@ -2,8 +2,11 @@
 
 It speaks `POST /{version}/models/{model}:generateContent` and
 `:streamGenerateContent?alt=sse`, answers chapters with streamed prose and a choices
-block, JSON-schema requests with JSON that fits the schema, and image requests with a
-real PNG in `inlineData`. Latency and faults (429 with RetryInfo, per-minute or per-day
+block, JSON-schema requests with JSON that fits the schema, image requests with a
+real PNG in `inlineData`, and speech requests (the AUDIO modality) with 24 kHz 16-bit
+PCM (`audio/L16;codec=pcm;rate=24000`, or a WAV with `speech_format="wav"`): a hum per
+sentence, as long as its letters, with quiet between sentences (`replies.speech_pcm`).
+Latency and faults (429 with RetryInfo, per-minute or per-day
 quota, 500, 503, hangs, pauses, dropped streams, malformed choices, menus without the
 marker, bad JSON, prompt blocks, safety / MAX_TOKENS / RECITATION stops before or after
 text, unknown models) are settable at runtime from any thread, and every request is

@@ -35,6 +35,9 @@ class FakeSettings:
     models: tuple[str, ...] | None = None  # the models that exist (None: any name)
     decorate: bool = False  # start prose with "## Chapter N" and add markdown, to exercise cleaning
     seed: int = 7
+    # How speech comes back: "pcm" (audio/L16;codec=pcm;rate=24000, as the Gemini API
+    # documents) or "wav" (audio/wav, as the Gemini 3.8 TTS models send it).
+    speech_format: str = "pcm"
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,20 @@ class RecordedRequest:
         return self.config.get("maxOutputTokens")
 
     @property
+    def wants_audio(self) -> bool:
+        return "AUDIO" in [str(m).upper() for m in self.config.get("responseModalities") or []]
+
+    @property
+    def speech_config(self) -> dict[str, Any]:
+        """generationConfig.speechConfig with camelCase names: the SDK sends some of its
+        inner names in snake_case, which the API's JSON parser accepts as well."""
+        return _camel(self.config.get("speechConfig") or {})
+
+    @property
+    def voice_name(self) -> str | None:
+        return ((self.speech_config.get("voiceConfig") or {}).get("prebuiltVoiceConfig") or {}).get("voiceName")
+
+    @property
     def wants_image(self) -> bool:
         modalities = [str(m).upper() for m in self.config.get("responseModalities") or []]
         return "IMAGE" in modalities or ("image" in self.model and "TEXT" not in modalities)
@@ -198,3 +215,14 @@ def _texts(content: Any) -> str:
     if not isinstance(content, dict):
         return ""
     return "".join(part.get("text", "") for part in content.get("parts") or [] if isinstance(part, dict))
+
+
+def _camel(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_camel_name(k): _camel(v) for k, v in value.items()}
+    return [_camel(v) for v in value] if isinstance(value, list) else value
+
+
+def _camel_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.capitalize() for word in rest)

@@ -6,10 +6,16 @@ Pure functions, no server and no Django, so the fake's replies can be checked al
 
 from __future__ import annotations
 
+import array
 import base64
+import io
 import json
+import math
 import random
+import re
 import struct
+import sys
+import wave
 import zlib
 from typing import Any
 
@@ -318,3 +324,59 @@ def model_info(name: str, *, vertex: bool = False) -> str:
             "supportedGenerationMethods": methods,
         }
     )
+
+
+# --- Speech (text-to-speech models) ----------------------------------------------------
+
+SPEECH_RATE = 24_000
+SECONDS_PER_LETTER = 0.06  # about what a calm narrator takes
+SPEECH_PAUSE = 0.3  # between two sentences
+SPEECH_EDGE = 0.1  # quiet before the first word and after the last
+_SPOKEN_SENTENCE = re.compile(r"[^.!?…]*(?:[.!?…]+[\"'”’)\]]*|$)")
+
+
+def spoken_sentences(text: str) -> list[str]:
+    """How the fake voice phrases a text: a pause after . ! ? or … and at blank lines."""
+    found = []
+    for block in re.split(r"\n\s*\n", text):
+        found += [m.group(0).strip() for m in _SPOKEN_SENTENCE.finditer(block) if m.group(0).strip()]
+    return found
+
+
+def speech_pcm(text: str, rate: int = SPEECH_RATE) -> tuple[bytes, list[tuple[float, float]]]:
+    """Signed 16-bit little-endian mono "speech" for `text`: a hum for each sentence,
+    as long as its letters, with quiet between sentences. Also where each sentence's
+    hum starts and ends (seconds), so that tests know the true timings."""
+    samples = array.array("h")
+    spans = []
+
+    def quiet(seconds: float) -> None:
+        samples.extend([0] * round(seconds * rate))
+
+    quiet(SPEECH_EDGE)
+    for n, sentence in enumerate(spoken_sentences(text)):
+        if n:
+            quiet(SPEECH_PAUSE)
+        letters = sum(1 for ch in sentence if not ch.isspace())
+        begin = len(samples) / rate
+        count = round(letters * SECONDS_PER_LETTER * rate)
+        samples.extend(round(8000 * math.sin(2 * math.pi * 220 * i / rate)) for i in range(count))
+        spans.append((begin, len(samples) / rate))
+    quiet(SPEECH_EDGE)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples.tobytes(), spans
+
+
+def wav_bytes(pcm: bytes, rate: int = SPEECH_RATE) -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        file.writeframes(pcm)
+    return out.getvalue()
+
+
+def audio_part(data: bytes, mime_type: str) -> dict[str, Any]:
+    return {"inlineData": {"mimeType": mime_type, "data": base64.b64encode(data).decode()}}

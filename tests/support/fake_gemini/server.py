@@ -235,6 +235,15 @@ class FakeGemini:
                 [], model=record.model, usage_metadata=replies.usage(prompt_tokens, 0), finish=fault.reason
             )
             return await _whole(request, reply, stream=False)
+        if record.wants_audio:
+            pcm, _ = replies.speech_pcm(record.prompt)
+            if settings.speech_format == "wav":
+                part = replies.audio_part(replies.wav_bytes(pcm), "audio/wav")
+            else:
+                part = replies.audio_part(pcm, f"audio/L16;codec=pcm;rate={replies.SPEECH_RATE}")
+            usage = replies.usage(prompt_tokens, len(pcm) // 2 // replies.SPEECH_RATE * 25 + 1)  # 25 a second
+            reply = replies.response([part], model=record.model, usage_metadata=usage, finish="STOP")
+            return await _whole(request, reply, stream)
         if record.wants_image:
             await asyncio.sleep(settings.image_latency_ms / 1000)
             png = replies.png_bytes(seed=len(self._records))
@@ -272,7 +281,7 @@ class FakeGemini:
 
     @staticmethod
     def _is_picture_model(model: str) -> bool:
-        return "image" in model
+        return "image" in model or "tts" in model  # the safety rates are about text
 
     def _reply_text(self, record: RecordedRequest, fault: Fault, settings: FakeSettings) -> str:
         if record.wants_json:
