@@ -19,9 +19,9 @@ process on the machine, so the players' and the fake Gemini's clocks line up):
 connect, a message or the chapter-ready event; the chapter writer's task inherits it
 (asyncio copies the context into tasks, asgiref into its worker threads), and work
 that DESIGN §5 keeps off the path (pictures, titles, visuals, the telemetry flusher)
-is spawned with it cleared. The prompts of chapters, scene descriptions and agency
-pictures get a tag line naming the adventure, so that the fake Gemini's request log
-can be matched to chapters.
+is spawned with it cleared. The prompts of chapters, chapter notes (the chapter
+picture's first request: its picture prompt) and agency pictures get a tag line
+naming the adventure, so that the fake Gemini's request log can be matched to chapters.
 """
 
 from __future__ import annotations
@@ -249,7 +249,7 @@ def _chapter_probes(log: EventLog) -> None:
 
 
 def _prompt_tags(log: EventLog) -> None:
-    from adventures.llm import prompts
+    from adventures.llm import chapter_notes, prompts
 
     def chapter(original: Any) -> Any:
         def wrapper(brief: Any) -> Any:
@@ -259,9 +259,10 @@ def _prompt_tags(log: EventLog) -> None:
         return wrapper
 
     def scene(original: Any) -> Any:
-        def wrapper(request: Any) -> Any:
-            prompt, brief = original(request), request.brief
-            return dataclasses.replace(prompt, user=prompt.user + tag(brief.adventure_id, brief.number, "scene"))
+        # The chapter picture's first request: the chapter-notes call that gives its
+        # picture prompt (shared with the title and looks, so made once per chapter).
+        def wrapper(brief: Any, text: str) -> str:
+            return original(brief, text) + tag(brief.adventure_id, brief.number, "scene")
 
         return wrapper
 
@@ -272,7 +273,7 @@ def _prompt_tags(log: EventLog) -> None:
         return wrapper
 
     _wrap(log, prompts, "chapter", chapter)
-    _wrap(log, prompts, "scene", scene)
+    _wrap(log, chapter_notes, "prompt_text", scene)
     _wrap(log, prompts, "agency_picture", agency_picture)
 
 

@@ -33,6 +33,9 @@ SVG = "image/svg+xml"
 
 class OfflineProvider:
     name = "offline"
+    # Its moderate() is the local screen: safety.moderation.judge skips it when the
+    # screen has just run over the same text.
+    moderates_with_screen = True
 
     async def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | ChapterDone, None]:
         composition = offline_prose.compose(brief)

@@ -110,6 +110,9 @@ async def judge(provider: Provider, brief: ChapterBrief, text: str, *, kind: str
             return local, "screen"
     if not settings.STORYWEB_SAFETY_MODERATION:
         return None
+    if settings.STORYWEB_SAFETY_SCREEN and getattr(provider, "moderates_with_screen", False):
+        # This provider's judge is the same local screen, which has just passed the text.
+        return None
     try:
         verdict = await provider.moderate(brief, text, kind=kind)
     except ProviderError:

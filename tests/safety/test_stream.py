@@ -163,3 +163,19 @@ async def test_a_providers_own_rewind_passes_through_and_forgets_the_held_senten
         TextPiece("The river sang below."),
         ChapterDone(text=CLEAN),
     ]
+
+
+async def test_the_offline_judge_runs_the_local_screen_once_over_the_finished_chapter(settings, monkeypatch):
+    from adventures.llm.offline import OfflineProvider
+    from adventures.safety import moderation
+
+    settings.STORYWEB_SAFETY_SCREEN = settings.STORYWEB_SAFETY_MODERATION = True
+    screened = []
+    real = moderation.local_verdict
+    monkeypatch.setattr(moderation, "local_verdict", lambda text: screened.append(text) or real(text))
+    assert await moderation.judge(OfflineProvider(), BRIEF, CLEAN, kind="chapter") is None
+    assert screened == [CLEAN]
+    # With the screen switched off, the offline provider's moderation is still its screen.
+    settings.STORYWEB_SAFETY_SCREEN = False
+    assert await moderation.judge(OfflineProvider(), BRIEF, UNSAFE, kind="chapter") is not None
+    assert screened == [CLEAN, UNSAFE]
