@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from adventures import background, groups, images, narration, services, storyteller, telemetry, workers
+from adventures import background, coordination, groups, images, narration, services, storyteller, telemetry, workers
 from adventures.llm import get_provider
 from adventures.llm.base import AgencyOption, ChapterBrief, ChoiceRepairer, SceneRequest
 from adventures.models import Chapter, ImageStatus
@@ -33,12 +33,7 @@ async def _announce(adventure_id: Any, event_type: str, **payload: Any) -> None:
 
 async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:
     """Run `work` unless another task (here or in another process) is doing it."""
-    if not await workers.cache.add(f"extras:{key}", 1, timeout=LOCK_SECONDS):
-        return
-    try:
-        await work()
-    finally:
-        await workers.cache.delete(f"extras:{key}")
+    await coordination.once(f"extras:{key}", work, expires=LOCK_SECONDS)
 
 
 # --- Title, summary, visuals -----------------------------------------------------------

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
-from adventures import telemetry, workers
+from adventures import coordination, telemetry
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,11 @@ def _count(limit: Limit, who: str, allowed: int) -> bool:
 async def _acount(limit: Limit, who: str, allowed: int) -> bool:
     """`_count` for the event loop."""
     key = limit.key(who, time.time())
-    await workers.cache.add(key, 0, timeout=limit.timeout)
+    await coordination.shared.add(key, 0, expires=limit.timeout)
     try:
-        used = int(await workers.cache.incr(key))
+        used = int(await coordination.shared.incr(key))
     except ValueError:
-        await workers.cache.add(key, 1, timeout=limit.timeout)
+        await coordination.shared.add(key, 1, expires=limit.timeout)
         used = 1
     return used <= allowed
 
@@ -172,11 +172,11 @@ def _incr(key: str, seconds: int) -> int:
 
 
 async def _aincr(key: str, seconds: int) -> int:
-    await workers.cache.add(key, 0, timeout=seconds)
+    await coordination.shared.add(key, 0, expires=seconds)
     try:
-        return int(await workers.cache.incr(key))
+        return int(await coordination.shared.incr(key))
     except ValueError:
-        await workers.cache.add(key, 1, timeout=seconds)
+        await coordination.shared.add(key, 1, expires=seconds)
         return 1
 
 
@@ -189,7 +189,7 @@ def _give_back(keys: list[str]) -> None:
 async def _agive_back(keys: list[str]) -> None:
     for key in keys:
         with contextlib.suppress(ValueError):
-            await workers.cache.decr(key)
+            await coordination.shared.decr(key)
 
 
 def llm_call_allowed() -> bool:

@@ -26,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 
-from adventures import background, chapter_text, groups, narration_timing, services, telemetry, workers
+from adventures import background, chapter_text, coordination, groups, narration_timing, services, telemetry, workers
 from adventures.llm import get_provider
 from adventures.llm.base import ChapterBrief, StorytellerBusy
 from adventures.models import Chapter, NarrationStatus
@@ -104,13 +104,10 @@ async def _speak(provider: Narrator, brief: ChapterBrief, pieces: list[list[narr
 
 
 async def narrate(chapter_id: int, brief: ChapterBrief) -> None:
-    key = f"extras:{task_name(chapter_id)}"
-    if not await workers.cache.add(key, 1, timeout=LOCK_SECONDS):
-        return  # another task (here or in another process) is making it
-    try:
-        await _narrate(chapter_id, brief)
-    finally:
-        await workers.cache.delete(key)
+    # Once: another task (here or in another process) may be making it.
+    await coordination.once(
+        f"extras:{task_name(chapter_id)}", lambda: _narrate(chapter_id, brief), expires=LOCK_SECONDS
+    )
 
 
 async def _narrate(chapter_id: int, brief: ChapterBrief) -> None:

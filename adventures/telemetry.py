@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from adventures import workers
+from adventures import coordination, workers
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def record_chapter_viewed(*, adventure_id: Any, chapter_number: int, chapter_kin
 async def arecord_chapter_viewed(*, adventure_id: Any, chapter_number: int, chapter_kind: str) -> None:
     """The same, from the event loop (the event is buffered, not written inline)."""
     try:
-        first = await workers.cache.add(f"viewed:{adventure_id}:{chapter_number}", 1, timeout=VIEWED_MARK_SECONDS)
+        first = await coordination.shared.add(f"viewed:{adventure_id}:{chapter_number}", 1, expires=VIEWED_MARK_SECONDS)
     except Exception as error:
         logger.warning("chapter_viewed not recorded: %r", error)
         return

@@ -1,4 +1,6 @@
-"""The threads that do the game's blocking work (database, cache) for the event loop.
+"""The threads that do the game's blocking database work for the event loop. (Shared
+state, such as locks, counters and flags, goes to Redis from the loop itself, without a
+thread: adventures/coordination.py.)
 
 Left to themselves, channels' `database_sync_to_async` and Django's async cache
 methods (`cache.aadd()`, ...) are thread-sensitive: outside an HTTP request, asgiref
@@ -23,10 +25,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import SyncToAsync
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.db import connections
 
 _executor: ThreadPoolExecutor | None = None
@@ -90,15 +90,3 @@ def _keeping_sqlite_open[**P, R](function: Callable[P, R]) -> Callable[P, R]:
 def database[**P, R](function: Callable[P, R]) -> Callable[P, Any]:
     """`database_sync_to_async(function)`, on the pool."""
     return DatabaseSyncToAsync(_keeping_sqlite_open(function), thread_sensitive=False, executor=executor())
-
-
-class _Cache:
-    """The default cache's `add`, `get`, ... as coroutines on the pool."""
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name not in ("add", "get", "set", "delete", "touch", "incr", "decr"):
-            raise AttributeError(name)
-        return SyncToAsync(getattr(django_cache, name), thread_sensitive=False, executor=executor())
-
-
-cache = _Cache()

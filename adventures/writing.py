@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from adventures import background, extras, groups, services, storyteller, telemetry, workers
+from adventures import background, coordination, extras, groups, services, storyteller, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
 from adventures.llm.base import (
@@ -123,7 +123,7 @@ class ChapterWriter:
 
     async def _run_locked(self) -> None:
         key = lock_key(self.adventure_id)
-        if not await workers.cache.add(key, PROCESS_TOKEN, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS):
+        if not await coordination.shared.add(key, PROCESS_TOKEN, expires=settings.STORYWEB_WRITING_LOCK_SECONDS):
             await self._each("writing_elsewhere")
             return
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(key))
@@ -132,8 +132,7 @@ class ChapterWriter:
         finally:
             heartbeat.cancel()
             try:
-                if await workers.cache.get(key) == PROCESS_TOKEN:
-                    await workers.cache.delete(key)
+                await coordination.shared.release(key, PROCESS_TOKEN)
             except Exception as error:  # Redis is gone: the lock expires with it
                 logger.warning("could not release %s: %r", key, error)
 
@@ -141,7 +140,7 @@ class ChapterWriter:
         while True:
             await asyncio.sleep(settings.STORYWEB_WRITING_LOCK_SECONDS / 3)
             try:
-                await workers.cache.touch(key, timeout=settings.STORYWEB_WRITING_LOCK_SECONDS)
+                await coordination.shared.touch(key, expires=settings.STORYWEB_WRITING_LOCK_SECONDS)
             except Exception as error:  # the chapter goes on; the lock will be missed only if this lasts
                 logger.warning("could not keep %s: %r", key, error)
 
@@ -315,7 +314,7 @@ def stop_watching(adventure_id: Any, watcher: Watcher) -> None:
 
 
 async def being_written_elsewhere(adventure_id: Any) -> bool:
-    return str(adventure_id) not in _writers and await workers.cache.get(lock_key(adventure_id)) is not None
+    return str(adventure_id) not in _writers and await coordination.shared.get(lock_key(adventure_id)) is not None
 
 
 def being_written_here(adventure_id: Any) -> bool:

@@ -31,7 +31,7 @@ from django.conf import settings
 from google.genai import types
 from google.genai.client import AsyncClient
 
-from adventures import images, telemetry, workers
+from adventures import coordination, images, telemetry
 from adventures.chapter_text import ChoicesInvalid, validate_choices
 from adventures.llm import chapter_notes, gemini_outcomes, gemini_speech, prompts
 from adventures.llm.base import (
@@ -88,7 +88,7 @@ class GeminiProvider:
 
     async def stream_chapter(self, brief: ChapterBrief) -> AsyncGenerator[TextPiece | Rewind | ChapterDone, None]:
         model = settings.GEMINI_TEXT_MODEL
-        carried = await workers.cache.get(_caution_key(brief)) or ""
+        carried = await coordination.shared.get(_caution_key(brief)) or ""
         stops: list[gemini_outcomes.Verdict] = []
         chapter: StreamedChapter | None = None
         async with Call("chapter", model, brief, seconds=settings.GEMINI_CHAPTER_DEADLINE) as call:
@@ -122,14 +122,14 @@ class GeminiProvider:
                         raise refused(call, exc) from exc
                     await call.pause(attempt, exc)
         if carried:
-            await workers.cache.delete(_caution_key(brief))
+            await coordination.shared.delete(_caution_key(brief))
         choices, provisional = await self._choices(brief, chapter) if brief.wants_choices else ((), False)
         yield ChapterDone(text=chapter.text, choices=choices, provisional=provisional)
 
     async def _give_up(self, brief: ChapterBrief, stops: list[gemini_outcomes.Verdict]) -> None:
         """Every draft was stopped: remember the caution for Try again, then fail kindly."""
         caution = f"{gemini_outcomes.caution_for(stops)} {gemini_outcomes.CAUTIONS['fresh']}"
-        await workers.cache.set(_caution_key(brief), caution, timeout=CAUTION_SECONDS)
+        await coordination.shared.set(_caution_key(brief), caution, expires=CAUTION_SECONDS)
         reasons = ", ".join(v.reason for v in stops)
         if any(v.is_safety for v in stops):
             raise SafetyStop(f"{STOPPED} ({reasons})")

@@ -29,7 +29,7 @@ from google.genai import errors as genai_errors
 from google.genai import types
 from google.genai.client import AsyncClient
 
-from adventures import limits, telemetry, workers
+from adventures import coordination, limits, telemetry
 from adventures.llm import gemini_outcomes
 from adventures.llm.base import ChapterBrief, LimitReached, ProviderError, StoryLost, StorytellerBusy
 from adventures.llm.gemini_config import image_config, json_config
@@ -204,8 +204,8 @@ class Call:
             raise LimitReached(limits.FRIENDLY_MESSAGES["llm"])
         # A used-up daily quota (or a picture model that just said 429) is shared by every
         # process through the cache: no call is sent until it has passed.
-        if await workers.cache.get(quota_key(self.model)) or (
-            self.kind in PICTURE_KINDS and await workers.cache.get(cool_key(self.model))
+        if await coordination.shared.get(quota_key(self.model)) or (
+            self.kind in PICTURE_KINDS and await coordination.shared.get(cool_key(self.model))
         ):
             self._record("busy", None)
             raise StorytellerBusy(BUSY)
@@ -289,11 +289,11 @@ class Call:
         asked = server_delay(exc)
         if quota_per_day(exc):
             logger.warning("the daily quota of %s is used up: %s", self.model, describe(exc))
-            await workers.cache.set(quota_key(self.model), 1, timeout=seconds_to_quota_reset())
+            await coordination.shared.set(quota_key(self.model), 1, expires=seconds_to_quota_reset())
             raise StorytellerBusy(BUSY) from exc
         if self.kind in PICTURE_KINDS and isinstance(exc, genai_errors.APIError) and exc.code == 429:
             # Pictures are extras: they step back for everyone and leave the quota to the text.
-            await workers.cache.set(cool_key(self.model), 1, timeout=max(1, round(asked or PICTURE_COOL_DOWN)))
+            await coordination.shared.set(cool_key(self.model), 1, expires=max(1, round(asked or PICTURE_COOL_DOWN)))
             raise StorytellerBusy(BUSY) from exc
         if self.kind in INTERACTIVE and asked is not None and asked > settings.GEMINI_MAX_RETRY_DELAY:
             raise StorytellerBusy(BUSY) from exc

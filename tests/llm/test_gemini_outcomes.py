@@ -13,7 +13,7 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import telemetry, workers
+from adventures import coordination, telemetry
 from adventures.llm import get_provider, prompts
 from adventures.llm.base import (
     AgencyOption,
@@ -240,7 +240,7 @@ async def test_a_per_day_quota_stops_calls_to_that_model_until_it_resets(fake_ge
     fake_gemini.script(fg.quota_per_day(model=settings.GEMINI_TEXT_MODEL))
     _events, error = await run(get_provider().stream_chapter(BRIEF))
     assert isinstance(error, StorytellerBusy)
-    assert await workers.cache.get(quota_key(settings.GEMINI_TEXT_MODEL)) == 1
+    assert await coordination.shared.get(quota_key(settings.GEMINI_TEXT_MODEL)) == 1
     _events, error = await run(get_provider().stream_chapter(BRIEF))
     assert isinstance(error, StorytellerBusy)
     assert len(fake_gemini.requests) == 1  # the second chapter never reached the API

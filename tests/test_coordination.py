@@ -1,0 +1,87 @@
+"""adventures/coordination.py: the same small interface in process and on Redis, atomic
+where it matters (counters, locks), and in agreement with Django's cache on every key."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+from django.core.cache import cache
+
+from adventures import coordination
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def state(request, settings):
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("needs REDIS_URL (CI's PostgreSQL + Redis pass)")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "coordination-test",
+            }
+        }
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield coordination.shared
+    cache.clear()
+
+
+async def test_counters_are_atomic_under_concurrency(state):
+    assert await state.add("count", 0, expires=30)
+    values = await asyncio.gather(*(state.incr("count") for _ in range(50)))
+    assert sorted(values) == list(range(1, 51))
+    assert await state.decr("count") == 49
+
+
+async def test_a_missing_counter_is_an_error_not_a_counter_without_expiry(state):
+    with pytest.raises(ValueError):
+        await state.incr("never-added")
+    assert await state.get("never-added") is None
+
+
+async def test_a_lock_is_released_only_by_its_holder(state):
+    assert await state.add("lock", "mine", expires=30)
+    assert not await state.add("lock", "theirs", expires=30)
+    assert not await state.release("lock", "theirs")
+    assert await state.get("lock") == "mine"
+    assert await state.release("lock", "mine")
+    assert await state.add("lock", "theirs", expires=30)
+
+
+async def test_once_runs_the_work_a_single_time_while_held(state):
+    ran, gate = [], asyncio.Event()
+
+    async def work() -> None:
+        ran.append(1)
+        await gate.wait()
+
+    first = asyncio.ensure_future(coordination.once("job", work, expires=30))
+    await asyncio.sleep(0.05)
+    await coordination.once("job", work, expires=30)  # held: returns at once
+    gate.set()
+    await first
+    assert ran == [1]
+    assert await state.get("job") is None  # released by its holder
+
+
+async def test_values_agree_with_djangos_cache(state):
+    await state.set("flag", {"model": "x"}, expires=30)
+    assert await asyncio.to_thread(cache.get, "flag") == {"model": "x"}
+    await asyncio.to_thread(cache.set, "number", 7, 30)
+    assert await state.get("number") == 7
+    assert await state.incr("number") == 8
+    assert await asyncio.to_thread(cache.get, "number") == 8
+
+
+async def test_keys_expire(state):
+    await state.set("short", 1, expires=1)
+    assert await state.touch("short", expires=1)
+    await asyncio.sleep(1.3)
+    assert await state.get("short") is None
