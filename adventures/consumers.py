@@ -1,21 +1,25 @@
 """The adventure socket (DESIGN §5-6): thin. It checks who is asking, parses each
 message, calls a service or the writer, renders the shared partials and sends them.
 
-Streamed pieces come straight from this process's writer (`writing_piece`); the end of
-a chapter, titles and pictures arrive as group events from whichever process made
-them, and are rendered from the database.
+While this process writes the adventure's chapter, the socket iterates the writer's
+events (`writing.ChapterWriter.subscribe`): the chapter so far, each piece, and the
+end, which carries the reader's state saved with the chapter (no second query). A
+chapter written by another process, titles and pictures arrive as group events and
+are rendered from the database. What a written chapter looks like comes from
+`reader.ReaderState`, which the page view uses too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from adventures import (
@@ -24,9 +28,9 @@ from adventures import (
     limits,
     pages,
     protocol,
+    reader,
     services,
     socket_bounds,
-    storyteller,
     telemetry,
     visitors,
     workers,
@@ -34,11 +38,10 @@ from adventures import (
 )
 from adventures.consumer_faults import INTERRUPTED, ChoiceNotRecorded, Interruptible
 from adventures.forms import FeedbackForm
-from adventures.models import Adventure, AdventureStatus
+from adventures.models import Adventure
 
 logger = logging.getLogger(__name__)
 
-PLAY = "adventures/play.html"
 REFUSED = 4403
 TOO_MANY_TABS = "This adventure is open in lots of windows at once. Close the others, then reload this one."
 
@@ -49,8 +52,7 @@ CHOICE_MESSAGES = {
 }
 
 
-def render(partial: str, **context: Any) -> str:
-    return render_to_string(f"{PLAY}#{partial}", context).strip()
+render = reader.render
 
 
 class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
@@ -65,6 +67,15 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
     accepted = False
     admitted: tuple[str, ...] = ()  # the socket_bounds keys this socket counts under
     pace: socket_bounds.FramePace | None = None
+    following: asyncio.Task[None] | None = None  # showing what this process's writer publishes
+    following_writer: writing.ChapterWriter | None = None
+    followed: collections.deque[str]  # the ids of the last writers this socket followed
+    shown_written = 0  # the last written chapter this socket has shown
+    feedback_given = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.followed = collections.deque(maxlen=4)
 
     # --- Connecting --------------------------------------------------------------
 
@@ -115,8 +126,9 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
             self.admitted = ()
         if self.poller is not None:
             self.poller.cancel()
+        if self.following is not None:
+            self.following.cancel()
         if self.group is not None:
-            writing.stop_watching(self.adventure_id, self)
             try:
                 await self.channel_layer.group_discard(self.group, self.channel_name)
             except Exception as error:  # the layer is down: its groups went with it
@@ -124,60 +136,52 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
 
     # --- Showing the state --------------------------------------------------------
 
-    def _state(self) -> tuple[str, int | None, Adventure, list[Any]]:
-        """The current chapter, progress and status as fragments; and the chapter due."""
-        adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
-        chapters = list(adventure.chapters.order_by("number"))
-        due = storyteller.next_chapter_number(adventure, chapters)
-        if due is not None or not chapters:
-            return "", due, adventure, chapters
-        html = self._written_fragments(adventure, chapters[-1], chapters[:-1])
-        return html, None, adventure, chapters
-
-    def _written_fragments(self, adventure: Adventure, chapter: Any, chapters_before: list[Any]) -> str:
-        finished = adventure.status == AdventureStatus.COMPLETED
-        self.showing = chapter.number
+    def _read(self) -> reader.ReaderState | None:
+        """The reader's state (as the page shows it), and whether this visitor has given
+        feedback already. Synchronous: a worker thread."""
         user = self.scope.get("user")
-        feedback = pages.feedback(
-            chapter_number=chapter.number,
-            already_given=services.feedback_given(visitor=self.visitor, user=user),
-            signed_in=bool(user and user.is_authenticated),
-        )
-        return (
-            render("chapter", chapter=pages.chapter_view(self.meta, adventure, chapter), meta=self.meta)
-            + render("progress", progress=pages.progress(self.meta, chapter.number, finished=finished))
-            + render("status", status=pages.status("finished" if finished else ""), meta=self.meta)
-            + render("story-so-far", story_chapters=chapters_before)
-            + render("feedback", feedback=feedback, meta=self.meta)
-        )
+        self.feedback_given = services.feedback_given(visitor=self.visitor, user=user)
+        try:
+            return reader.read_by_id(self.adventure_id, self.meta)
+        except reader.NothingToShow:
+            return None
 
-    async def _send_written(self, html: str, chapters: list[Any]) -> None:
-        await self.send(text_data=html)
-        last = chapters[-1]
+    async def _send_written(self, state: reader.ReaderState) -> None:
+        """The written chapter of `state`, with everything around it."""
+        written = state.written
+        if written is None:
+            return
+        user = self.scope.get("user")
+        self.showing = self.shown_written = written.number
+        signed_in = bool(user and user.is_authenticated)
+        await self.send(text_data=state.fragments(feedback_given=self.feedback_given, signed_in=signed_in))
         await telemetry.arecord_chapter_viewed(
-            adventure_id=self.adventure_id, chapter_number=last.number, chapter_kind=last.kind
+            adventure_id=self.adventure_id, chapter_number=written.number, chapter_kind=written.kind
         )
 
     async def _show_state(self) -> None:
-        html, due, adventure, chapters = await workers.database(self._state)()
-        if html:
-            await self._send_written(html, chapters)
-        if due is not None:
-            await self._continue_writing(due)
-        elif chapters:
-            await extras.request_missing(self.adventure_id, chapters[-1:], adventure.agency_options)
+        state = await workers.database(self._read)()
+        if state is None:
+            return
+        if state.due is None:
+            await self._send_written(state)
+            await extras.request_missing(self.adventure_id, state.chapters[-1:], state.adventure.agency_options)
+        else:
+            await self._continue_writing(state.due)
 
     async def _continue_writing(self, due: int) -> None:
-        if await writing.attach_if_writing(self.adventure_id, self):
+        writer = await writing.current_writer(self.adventure_id)
+        if writer is not None:
+            self._follow(writer)
             return
         if await writing.being_written_elsewhere(self.adventure_id):
-            await self.writing_elsewhere(due)
+            await self._written_elsewhere(due)
             return
         ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
         if not ticket.allowed:
             await self._send_limited(ticket, {"action": "resume"})
             return
-        await writing.ensure_writing(self.adventure_id, self)
+        self._follow(await writing.ensure_writing(self.adventure_id))
 
     async def _send_limited(self, ticket: limits.ChapterTicket, again: dict[str, Any]) -> None:
         """Say how long to wait; for the reading pace, the page asks `again` by itself then."""
@@ -191,29 +195,83 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
     async def _send_status(self, kind: str, message: str = "", *, retry: bool = False) -> None:
         await self.send(text_data=render("status", status=pages.status(kind, message, retry=retry), meta=self.meta))
 
-    # --- Watching the writer (called by adventures.writing) -----------------------
+    # --- Following this process's writer ----------------------------------------------
 
-    async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None:
-        self.showing = number
-        await self.send(
-            text_data=render("chapter", chapter=pages.writing_view(self.meta, number, pieces), meta=self.meta)
-            + render("progress", progress=pages.progress(self.meta, number))
-            + render("status", status=pages.status("writing"), meta=self.meta)
-        )
+    def _follow(self, writer: writing.ChapterWriter) -> None:
+        """Show what `writer` publishes, from its chapter so far to its end, in a task of
+        this socket's own (the socket goes on hearing messages meanwhile)."""
+        if self.following is not None and not self.following.done():
+            if self.following_writer is writer:
+                return
+            self.following.cancel()
+        self.following_writer = writer
+        self.followed.append(writer.id)
+        self.following = asyncio.get_running_loop().create_task(self._show_writing(writer, writer.subscribe()))
 
-    async def writing_piece(self, number: int, text: str) -> None:
+    async def _show_writing(self, writer: writing.ChapterWriter, events: AsyncIterator[writing.Event]) -> None:
+        try:
+            async for event in events:
+                await self._show_event(event)
+        except Exception as error:
+            # Not inside a handler, so it cannot end the socket: the page asks again
+            # shortly, and that message meets the outage (or the story) in a handler.
+            logger.warning("following the writer of %s failed: %r", self.adventure_id, error)
+            await self._send_interrupted()
+        finally:
+            if self.following_writer is writer:
+                self.following_writer = None
+
+    async def _show_event(self, event: writing.Event) -> None:
+        match event:
+            case writing.Started(number=number, pieces=pieces):
+                self.showing = number
+                await self.send(
+                    text_data=render(
+                        "chapter", chapter=pages.writing_view(self.meta, number, list(pieces)), meta=self.meta
+                    )
+                    + render("progress", progress=pages.progress(self.meta, number))
+                    + render("status", status=pages.status("writing"), meta=self.meta)
+                )
+            case writing.Piece(number=number, text=text):
+                await self._send_piece(number, text)
+            case writing.Rewound(number=number):
+                # The draft on screen was withdrawn: show the chapter empty again; the new
+                # draft streams into it.
+                self.showing = number
+                await self.send(
+                    text_data=render("chapter", chapter=pages.writing_view(self.meta, number), meta=self.meta)
+                    + render("status", status=pages.status("rewriting"), meta=self.meta)
+                )
+            case writing.Saved(state=state):
+                if self.poller is not None:
+                    self.poller.cancel()
+                await self._send_written(state)
+            case writing.Failed(reason=reason):
+                await self._send_failed(reason)
+            case writing.Elsewhere():
+                await self._written_elsewhere(None)
+            case writing.NotDue():
+                await self._show_state()
+
+    async def _send_piece(self, number: int, text: str) -> None:
         await self.send(text_data=f'<div id="chapter-text" hx-swap-oob="beforeend">{escape(text)}</div>')
 
-    async def writing_rewound(self, number: int) -> None:
-        """The draft on screen was withdrawn: show the chapter empty again; the new
-        draft streams into it."""
-        self.showing = number
-        await self.send(
-            text_data=render("chapter", chapter=pages.writing_view(self.meta, number), meta=self.meta)
-            + render("status", status=pages.status("rewriting"), meta=self.meta)
-        )
+    async def _send_failed(self, reason: str) -> None:
+        message = writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"])
+        if reason == "interrupted":  # our own fault, not the storyteller's: ask again by ourselves
+            status = pages.status(
+                "error", message, retry=True, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
+            )
+            await self.send(text_data=render("status", status=status, meta=self.meta))
+            return
+        await self._send_status("error", message, retry=True)
 
-    async def writing_elsewhere(self, due: int | None = None) -> None:
+    async def _send_interrupted(self) -> None:
+        status = pages.status("error", INTERRUPTED, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION)
+        with contextlib.suppress(Exception):
+            await self.send(text_data=render("status", status=status, meta=self.meta))
+
+    async def _written_elsewhere(self, due: int | None) -> None:
         """Another process holds the pen: say so, and take over if it lets go."""
         if due is not None:
             self.showing = due
@@ -226,43 +284,35 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
             self.poller = asyncio.get_running_loop().create_task(self._wait_for_other_writer())
 
     async def _wait_for_other_writer(self) -> None:
-        # The other process's lock lives in the cache, which has no way to notify us.
+        # The other process's lock lives in shared state, which has no way to notify us.
         try:
             while await writing.being_written_elsewhere(self.adventure_id):  # noqa: ASYNC110
                 await asyncio.sleep(max(0.5, settings.STORYWEB_WRITING_LOCK_SECONDS / 4))
             await self._show_state()
         except Exception as error:
-            # Not inside a handler, so it cannot end the socket: the page asks again
-            # shortly, and that message meets the outage (or the story) in a handler.
             logger.warning("waiting for the writer of %s failed: %r", self.adventure_id, error)
-            status = pages.status(
-                "error", INTERRUPTED, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
-            )
-            with contextlib.suppress(Exception):
-                await self.send(text_data=render("status", status=status, meta=self.meta))
+            await self._send_interrupted()
 
-    async def writing_not_due(self) -> None:
-        await self._show_state()
+    # --- Group events (from whichever process did the work) ----------------------------
 
-    # --- Group events --------------------------------------------------------------
+    def _heard_from_the_writer(self, event: dict[str, Any]) -> bool:
+        """The group's copy of an end this socket heard from this process's writer."""
+        return event.get("writer") in self.followed
 
     async def adventure_chapter_ready(self, event: dict[str, Any]) -> None:
+        number = event.get("number")
+        if self._heard_from_the_writer(event) or (number is not None and number <= self.shown_written):
+            return
         if self.poller is not None:
             self.poller.cancel()
-        html, _, _, chapters = await workers.database(self._state)()
-        if html:
-            await self._send_written(html, chapters)
+        state = await workers.database(self._read)()
+        if state is not None:
+            await self._send_written(state)
 
     async def adventure_chapter_failed(self, event: dict[str, Any]) -> None:
-        reason = event.get("reason", "unavailable")
-        message = writing.MESSAGES.get(reason, writing.MESSAGES["unavailable"])
-        if reason == "interrupted":  # our own fault, not the storyteller's: ask again by ourselves
-            status = pages.status(
-                "error", message, retry=True, again={"action": "retry"}, after=writing.RETRY_AFTER_INTERRUPTION
-            )
-            await self.send(text_data=render("status", status=status, meta=self.meta))
+        if self._heard_from_the_writer(event):
             return
-        await self._send_status("error", message, retry=True)
+        await self._send_failed(event.get("reason", "unavailable"))
 
     async def adventure_chapter_updated(self, event: dict[str, Any]) -> None:
         if event.get("number") != self.showing:
@@ -317,6 +367,9 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
         await getattr(self, f"_handle_{message.action}")(message)
 
     async def _handle_choose(self, message: protocol.Message) -> None:
+        """Record the choice and write the next chapter. The chapters-per-minute limit
+        counts chapters: a choice that writes nothing (a double click, a stale or unknown
+        choice) gives its ticket back, and at the limit it hears what it is, not "wait"."""
         number, choice_id = message.chapter, message.choice
         if number is None or choice_id is None:  # protocol.parse gives neither for a choice
             await self._send_status("error", "A choice needs a chapter and an option.")
@@ -325,10 +378,16 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
         try:
             ticket = await limits.achapter_take(visitor=self.visitor or self.adventure_id, ip=self.ip)
             if not ticket.allowed:
-                again = {"action": "choose", "chapter": message.chapter, "choice": message.choice}
-                await self._send_limited(ticket, again)
+                outcome = await workers.database(services.chapter_choice_check)(
+                    adventure_id=self.adventure_id, number=number, choice_id=choice_id
+                )
+                if outcome is services.ChoiceOutcome.RECORDED:  # it would write a chapter: wait
+                    again = {"action": "choose", "chapter": number, "choice": choice_id}
+                    await self._send_limited(ticket, again)
+                else:
+                    await self._send_status("notice", CHOICE_MESSAGES[outcome])
                 return
-            result = await workers.database(services.chapter_record_choice)(
+            result, job = await workers.database(writing.record_choice)(
                 adventure_id=self.adventure_id, number=number, choice_id=choice_id
             )
         except Exception as error:
@@ -336,7 +395,7 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
                 await limits.achapter_refund(ticket)
             raise ChoiceNotRecorded from error
         if result.recorded:
-            await writing.ensure_writing(self.adventure_id, self)
+            self._follow(await writing.ensure_writing(self.adventure_id, job))
             return
         await limits.achapter_refund(ticket)  # a double click or a stale choice writes nothing
         await self._send_status("notice", CHOICE_MESSAGES[result.outcome])
@@ -354,7 +413,10 @@ class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
             if not form.is_valid():
                 box = {"state": "ask", "error": next(iter(form.errors.values()))[0]}
                 return render("feedback", feedback=box, meta=self.meta)
-            # Said once already: thank them again and store nothing.
+            # Said once already: thank them again and store nothing. Either way the box is
+            # not offered again under this socket's next chapters (another tab's feedback
+            # shows here after a reload; giving it twice stores nothing).
+            self.feedback_given = True
             with contextlib.suppress(services.FeedbackAlreadyGiven):
                 services.feedback_give(
                     visitor=self.visitor or "",

@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
 
-from adventures import extras, limits, narration, pages, services, storyteller, telemetry, visitors, writing
+from adventures import extras, limits, narration, pages, reader, services, storyteller, telemetry, visitors, writing
 from adventures.context_processors import COMFORT_CHOICES, TEXT_SIZES, reading_comfort
 from adventures.forms import AdventureStartForm, FeedbackForm
 from adventures.models import Adventure, AdventureStatus, TelemetryEvent
@@ -102,84 +102,77 @@ def _start(request: HttpRequest) -> HttpResponse:
     return redirect("adventures:play", adventure.id)
 
 
-def _reader_context(request: HttpRequest, adventure_id: Any) -> tuple[dict[str, Any], Adventure, list[Any]]:
-    adventure = _get_owned(request, adventure_id)
-    chapters = list(adventure.chapters.order_by("number"))
-    meta = pages.AdventureMeta.of(adventure)
-    due = storyteller.next_chapter_number(adventure, chapters)
-    if due is not None:
-        chapter = pages.writing_view(meta, due)
-        status = pages.status("writing")
-        number = due
-    elif chapters:
-        chapter = pages.chapter_view(meta, adventure, chapters[-1])
-        telemetry.record_chapter_viewed(
-            adventure_id=adventure.id, chapter_number=chapters[-1].number, chapter_kind=chapters[-1].kind
-        )
-        finished = adventure.status == AdventureStatus.COMPLETED
-        status = pages.status("finished" if finished else "")
-        number = chapters[-1].number
-    else:  # abandoned before chapter 1 was written
-        raise Http404("This adventure has no chapters.")
-    context = {
-        "adventure": adventure,
-        "meta": meta,
-        "chapter": chapter,
-        "status": status,
-        "progress": pages.progress(meta, number, finished=adventure.status == AdventureStatus.COMPLETED),
-        "ws_url": f"/ws/adventures/{adventure.id}/",
-        "story_chapters": [c for c in chapters if c.number != number],
-        "feedback": pages.feedback(
-            chapter_number=len(chapters),
-            already_given=services.feedback_given(visitor=visitors.known_visitor(request), user=request.user),
-            signed_in=request.user.is_authenticated,
-        ),
-    }
-    return context, adventure, chapters
-
-
 @require_GET
 async def play(request: HttpRequest, adventure_id: Any) -> HttpResponse:
-    def build() -> tuple[HttpResponse, Adventure, list[Any]]:
-        context, adventure, chapters = _reader_context(request, adventure_id)
+    def build() -> tuple[HttpResponse, reader.ReaderState | None]:
+        adventure = _get_owned(request, adventure_id)
         if adventure.status == AdventureStatus.ABANDONED:
             messages.info(request, "That adventure was put away. Start a new one whenever you like!")
-            return redirect("adventures:list"), adventure, []
-        return render(request, "adventures/play.html", context), adventure, chapters
+            return redirect("adventures:list"), None
+        try:
+            state = reader.read(adventure)
+        except reader.NothingToShow as error:
+            raise Http404("This adventure has no chapters.") from error
+        if state.written is not None:
+            telemetry.record_chapter_viewed(
+                adventure_id=adventure.id, chapter_number=state.written.number, chapter_kind=state.written.kind
+            )
+        given = services.feedback_given(visitor=visitors.known_visitor(request), user=request.user)
+        context = state.context(feedback_given=given, signed_in=request.user.is_authenticated)
+        context["ws_url"] = f"/ws/adventures/{adventure.id}/"
+        return render(request, "adventures/play.html", context), state
 
-    response, adventure, chapters = await sync_to_async(build)()
-    if chapters:
-        await extras.request_missing(adventure.id, chapters[-1:], adventure.agency_options)
+    response, state = await sync_to_async(build)()
+    if state is not None and state.chapters:
+        await extras.request_missing(state.adventure.id, state.chapters[-1:], state.adventure.agency_options)
     return response
 
 
 @require_POST
 async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
     """The no-JavaScript way to choose: record the choice, write the next chapter, and
-    come back to the reader. (With JavaScript the same buttons send over the socket.)"""
+    come back to the reader. (With JavaScript the same buttons send over the socket.)
+    As on the socket, only a choice that writes a chapter counts against the limit."""
 
-    def record() -> tuple[Adventure, bool]:
+    def record() -> tuple[Adventure, bool, storyteller.ChapterJob | None]:
         adventure = _get_owned(request, adventure_id)
-        ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
-        if not ticket.allowed:
-            telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
-            messages.info(request, ticket.message)
-            return adventure, False
         try:
             number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
         except ValueError:
             number, choice = 0, ""
-        if number and choice:
-            result = services.chapter_record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
-            if not result.recorded:
-                limits.chapter_refund(ticket)
-                messages.info(request, "That choice was already made, so the story carries on from where it is.")
-        return adventure, True
+        ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
+        if not ticket.allowed:
+            check = services.chapter_choice_check
+            if (
+                number
+                and choice
+                and check(adventure_id=adventure.id, number=number, choice_id=choice)
+                is not (services.ChoiceOutcome.RECORDED)
+            ):
+                messages.info(request, ALREADY_CHOSEN)  # it would write nothing: no need to wait
+            else:
+                telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
+                messages.info(request, ticket.message)
+            return adventure, False, None
+        if not (number and choice):  # "Write the next chapter" / "Try again": the chapter due
+            return adventure, True, None
+        try:
+            result, job = writing.record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
+        except Exception:
+            limits.chapter_refund(ticket)
+            raise
+        if not result.recorded:
+            limits.chapter_refund(ticket)
+            messages.info(request, ALREADY_CHOSEN)
+        return adventure, True, job
 
-    adventure, allowed = await sync_to_async(record)()
-    if allowed:
-        await writing.write_and_wait(adventure.id)
+    adventure, write, job = await sync_to_async(record)()
+    if write:
+        await writing.write_and_wait(adventure.id, job)
     return HttpResponseRedirect(reverse("adventures:play", args=[adventure.id]) + "#chapter")
+
+
+ALREADY_CHOSEN = "That choice was already made, so the story carries on from where it is."
 
 
 @require_GET

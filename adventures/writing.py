@@ -1,11 +1,16 @@
 """Writing the next chapter of an adventure, once, whoever is watching.
 
-One `ChapterWriter` per adventure per process streams the chapter to every socket of
-this process that watches the adventure (a reconnect attaches and gets the pieces so
-far), then saves it and announces it on the adventure's group, so that sockets on
-other processes render it from the database. A lock in the cache (Redis in
-production) keeps a second process from writing the same chapter; it expires if its
-holder dies, so a restarted or other process can take over.
+One `ChapterWriter` per adventure per process writes the due chapter and publishes
+what happens as events: `Started` (with the pieces so far, for whoever subscribes
+late), `Piece`, `Rewound`, and one end: `Saved` (with the reader's state, built on
+the same thread call as the save), `Failed`, `Elsewhere` (another process holds the
+pen) or `NotDue`. Each socket of this process that watches the adventure iterates
+`writer.subscribe()`; nothing here calls a socket.
+
+The end is also announced on the adventure's channel-layer group, for sockets on
+other processes: they render the chapter from the database. A lock in shared state
+(Redis in production) keeps a second process from writing the same chapter; it
+expires if its holder dies, so a restarted or other process can take over.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ import contextlib
 import logging
 import time
 import uuid
-from typing import Any, Protocol
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
-from adventures import background, coordination, extras, groups, services, storyteller, telemetry, workers
+from adventures import background, coordination, extras, groups, reader, services, storyteller, telemetry, workers
 from adventures.chapter_text import ChoicesInvalid
 from adventures.llm import get_provider
 from adventures.llm.base import (
@@ -32,7 +40,9 @@ from adventures.llm.base import (
     StorytellerBusy,
     TextPiece,
 )
+from adventures.models import Chapter
 from adventures.safety.stream import safe_chapter
+from adventures.shapes import Choice
 
 logger = logging.getLogger(__name__)
 
@@ -64,52 +74,102 @@ def lock_key(adventure_id: Any) -> str:
     return f"writing:{adventure_id}"
 
 
-class Watcher(Protocol):
-    """A socket watching an adventure (the consumer)."""
+# --- What a writer publishes -------------------------------------------------------
 
-    async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None: ...
 
-    async def writing_piece(self, number: int, text: str) -> None: ...
+@dataclass(frozen=True)
+class Started:
+    number: int
+    kind: str
+    pieces: tuple[str, ...] = ()  # streamed before this subscriber came
 
-    async def writing_rewound(self, number: int) -> None: ...
 
-    async def writing_elsewhere(self) -> None: ...
+@dataclass(frozen=True)
+class Piece:
+    number: int
+    text: str
 
-    async def writing_not_due(self) -> None: ...
 
-    # The group events, delivered straight to this process's watchers when the channel
-    # layer cannot carry them (Redis down).
-    async def adventure_chapter_ready(self, event: dict[str, Any]) -> None: ...
+@dataclass(frozen=True)
+class Rewound:
+    """The draft so far was withdrawn (a safety layer caught it): a new one follows."""
 
-    async def adventure_chapter_failed(self, event: dict[str, Any]) -> None: ...
+    number: int
+
+
+@dataclass(frozen=True)
+class Saved:
+    number: int
+    state: reader.ReaderState  # the reader's state just after the save
+
+
+@dataclass(frozen=True)
+class Failed:
+    number: int | None
+    reason: str  # a key of MESSAGES
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Another process holds the pen for this adventure."""
+
+
+@dataclass(frozen=True)
+class NotDue:
+    """Nothing to write: the chapter was written meanwhile, or no choice is made yet."""
+
+
+type Event = Started | Piece | Rewound | Saved | Failed | Elsewhere | NotDue
+type End = Saved | Failed | Elsewhere | NotDue
 
 
 class ChapterWriter:
-    def __init__(self, adventure_id: str) -> None:
+    def __init__(self, adventure_id: str, job: storyteller.ChapterJob | None = None) -> None:
         self.adventure_id = adventure_id
+        self.id = uuid.uuid4().hex  # in its group announcements: its own subscribers heard them already
+        self.job = job  # prepared with the choice, on the same thread call; else read here
         self.number: int | None = None
         self.kind = ""
         self.pieces: list[str] = []
-        self.watchers: set[Watcher] = set()
         self.started = False
-        # Set when the chapter's end is announced: the writer only lets go of its lock
-        # after that, and a choice arriving meanwhile must start a new writer, not
-        # attach to this one (it would wait for a chapter that never comes).
-        self.finished = False
+        self.ended: End | None = None
+        self._subscribers: set[asyncio.Queue[Event]] = set()
         self.task: asyncio.Task[None] | None = None
 
-    async def attach(self, watcher: Watcher) -> None:
-        self.watchers.add(watcher)
-        if self.started and self.number is not None:
-            await watcher.writing_started(self.number, self.kind, list(self.pieces))
+    @property
+    def finished(self) -> bool:
+        """Set at the chapter's end: the writer lets go of its lock just after, and a
+        choice arriving meanwhile must start a new writer, not subscribe to this one
+        (it would wait for a chapter that never comes)."""
+        return self.ended is not None
 
-    async def _each(self, method: str, *args: Any) -> None:
-        for watcher in list(self.watchers):
-            try:
-                await getattr(watcher, method)(*args)
-            except Exception:  # one broken socket must not stop the chapter
-                logger.exception("watcher %r failed in %s", watcher, method)
-                self.watchers.discard(watcher)
+    def subscribe(self) -> AsyncIterator[Event]:
+        """Everything from now to the end: first the chapter so far (if it has
+        started), then each event as it happens; the end event comes last. Subscribed
+        from the moment of the call, so nothing published after it is missed."""
+        queue: asyncio.Queue[Event] = asyncio.Queue()
+        if self.ended is not None:
+            queue.put_nowait(self.ended)
+        elif self.started and self.number is not None:
+            queue.put_nowait(Started(self.number, self.kind, tuple(self.pieces)))
+        self._subscribers.add(queue)
+        return self._events(queue)
+
+    async def _events(self, queue: asyncio.Queue[Event]) -> AsyncIterator[Event]:
+        try:
+            while True:
+                event = await queue.get()
+                yield event
+                if isinstance(event, Saved | Failed | Elsewhere | NotDue):
+                    return
+        finally:
+            self._subscribers.discard(queue)
+
+    def _publish(self, event: Event) -> None:
+        if isinstance(event, Saved | Failed | Elsewhere | NotDue):
+            self.ended = event
+        for queue in self._subscribers:
+            queue.put_nowait(event)
 
     async def run(self) -> None:
         try:
@@ -119,12 +179,15 @@ class ChapterWriter:
             # hears so, instead of "writing..." forever. Nothing half-written was saved
             # (chapter_save is one transaction), so trying again is always safe.
             logger.warning("chapter of %s interrupted: %r", self.adventure_id, error)
-            await self._announce("adventure.chapter_failed", number=self.number, reason="interrupted")
+            await self._end(Failed(self.number, "interrupted"))
+        finally:
+            if self.ended is None:  # cancelled: nobody may wait for an end that never comes
+                self._publish(Failed(self.number, "interrupted"))
 
     async def _run_locked(self) -> None:
         key = lock_key(self.adventure_id)
         if not await coordination.shared.add(key, PROCESS_TOKEN, expires=settings.STORYWEB_WRITING_LOCK_SECONDS):
-            await self._each("writing_elsewhere")
+            self._publish(Elsewhere())
             return
         heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(key))
         try:
@@ -145,13 +208,15 @@ class ChapterWriter:
                 logger.warning("could not keep %s: %r", key, error)
 
     async def _write(self) -> None:
-        try:
-            job = await workers.database(storyteller.prepare_chapter)(self.adventure_id)
-        except storyteller.NothingToWrite:
-            await self._each("writing_not_due")
-            return
+        job = self.job
+        if job is None:
+            try:
+                job = await workers.database(storyteller.prepare_chapter)(self.adventure_id)
+            except storyteller.NothingToWrite:
+                self._publish(NotDue())
+                return
         self.number, self.kind, self.started = job.number, job.brief.kind, True
-        await self._each("writing_started", job.number, job.brief.kind, [])
+        self._publish(Started(job.number, job.brief.kind))
         provider = get_provider()
         began = time.monotonic()
         try:
@@ -163,7 +228,7 @@ class ChapterWriter:
                         # the chapter's own request always goes out first.
                         extras.start_agency_pictures(job.brief)
                     self.pieces.append(event.text)
-                    await self._each("writing_piece", job.number, event.text)
+                    self._publish(Piece(job.number, event.text))
                 elif isinstance(event, Rewind):
                     # The draft so far is withdrawn: no watcher, nor a reconnect, may keep it.
                     self.pieces.clear()
@@ -174,22 +239,15 @@ class ChapterWriter:
                         chapter_kind=job.brief.kind,
                         reason=event.reason,
                     )
-                    await self._each("writing_rewound", job.number)
+                    self._publish(Rewound(job.number))
                 elif isinstance(event, ChapterDone):
                     done = event
             if done is None:
                 raise ProviderError("the stream ended without a chapter")
             choices = storyteller.chapter_choices(job, done)
-            chapter = await workers.database(services.chapter_save)(
-                adventure_id=self.adventure_id,
-                number=job.number,
-                kind=job.brief.kind,
-                text=done.text,
-                choices=choices,
-                question_id=job.question_id,
-            )
+            chapter, state = await workers.database(_save)(job, done.text, choices)
         except services.ChapterAlreadyWritten:
-            await self._announce("adventure.chapter_ready", number=job.number)
+            await self._end(NotDue())
             return
         except (ProviderError, ChoicesInvalid, services.ChapterNotDue) as error:
             reason = next((r for kind, r in _REASONS if isinstance(error, kind)), "")
@@ -204,51 +262,81 @@ class ChapterWriter:
                 reason=reason,
                 error=str(error)[:300],
             )
-            await self._announce("adventure.chapter_failed", number=job.number, reason=reason)
+            await self._end(Failed(job.number, reason))
             return
         logger.info(
             "chapter %s of %s written in %.0f ms", job.number, self.adventure_id, (time.monotonic() - began) * 1000
         )
-        await self._announce("adventure.chapter_ready", number=job.number)
+        await self._end(Saved(job.number, state))
         extras.start_after_chapter(chapter.pk, job.brief, done.text)
         if done.provisional:
             extras.start_choices_repair(chapter.pk, job.brief, done.text, [c.text for c in choices])
 
-    async def _announce(self, event_type: str, **payload: Any) -> None:
-        self.finished = True
-        event = {"type": event_type, **payload}
+    async def _end(self, event: End) -> None:
+        """This process's sockets hear the end first, then the group (other processes)."""
+        self._publish(event)
+        announced: dict[str, Any]
+        if isinstance(event, Failed):
+            announced = {"type": "adventure.chapter_failed", "number": event.number, "reason": event.reason}
+        else:  # saved, or saved by another writer meanwhile
+            announced = {"type": "adventure.chapter_ready", "number": self.number}
+        announced["writer"] = self.id
         try:
-            await groups.announce(self.adventure_id, event)
-        except Exception as error:
-            # Without the layer, sockets elsewhere catch up when they reconnect; this
-            # process's own watchers hear it straight away.
-            logger.warning("could not announce %s for %s: %r", event_type, self.adventure_id, error)
-            await self._each(event_type.replace(".", "_"), event)
+            await groups.announce(self.adventure_id, announced)
+        except Exception as error:  # without the layer, sockets elsewhere catch up when they reconnect
+            logger.warning("could not announce %s for %s: %r", announced["type"], self.adventure_id, error)
 
+
+def _save(job: storyteller.ChapterJob, text: str, choices: list[Choice]) -> tuple[Chapter, reader.ReaderState]:
+    """Save the chapter and read the reader's state after it: one thread call."""
+    chapter = services.chapter_save(
+        adventure_id=job.adventure_id,
+        number=job.number,
+        kind=job.brief.kind,
+        text=text,
+        choices=choices,
+        question_id=job.question_id,
+    )
+    return chapter, reader.read_by_id(job.adventure_id)
+
+
+def record_choice(
+    *, adventure_id: Any, number: int, choice_id: str
+) -> tuple[services.ChoiceResult, storyteller.ChapterJob | None]:
+    """Record a choice and, when it was recorded, read everything the next chapter
+    needs: one transaction, one thread call. Synchronous."""
+    with transaction.atomic():
+        result = services.chapter_record_choice(adventure_id=adventure_id, number=number, choice_id=choice_id)
+        if not result.recorded:
+            return result, None
+        try:
+            return result, storyteller.prepare_chapter(adventure_id)
+        except storyteller.NothingToWrite:  # the adventure ended with this choice's chapter
+            return result, None
+
+
+# --- This process's writers --------------------------------------------------------
 
 _writers: dict[str, ChapterWriter] = {}
 
 
-async def ensure_writing(adventure_id: Any, watcher: Watcher) -> None:
-    """Write the adventure's due chapter, or attach to the one being written here.
-
-    The watcher hears `writing_started` (with the pieces so far) and each piece; the end
-    comes as an `adventure.chapter_ready` or `adventure.chapter_failed` group event.
-    """
+async def ensure_writing(adventure_id: Any, job: storyteller.ChapterJob | None = None) -> ChapterWriter:
+    """The writer of the adventure's due chapter in this process: the one at work, or
+    a new one (given the `job` when the caller prepared it already)."""
     adventure_id = str(adventure_id)
-    writer = await _current_writer(adventure_id)
+    writer = await current_writer(adventure_id)
     if writer is not None:
-        await writer.attach(watcher)
-        return
-    writer = ChapterWriter(adventure_id)
-    writer.watchers.add(watcher)
+        return writer
+    writer = ChapterWriter(adventure_id, job)
     _writers[adventure_id] = writer
     writer.task = background.spawn(_run(writer), name=f"chapter:{adventure_id}")
+    return writer
 
 
-async def _current_writer(adventure_id: str) -> ChapterWriter | None:
-    """This process's writer of the adventure's due chapter, once one that has finished
-    has let go of its lock."""
+async def current_writer(adventure_id: Any) -> ChapterWriter | None:
+    """This process's writer of the adventure's due chapter, if one is at work (once
+    one that has finished has let go of its lock)."""
+    adventure_id = str(adventure_id)
     writer = _writers.get(adventure_id)
     if writer is not None and writer.finished and writer.task is not None:
         with contextlib.suppress(Exception):  # its failure was logged; we only wait for its end
@@ -264,53 +352,12 @@ async def _run(writer: ChapterWriter) -> None:
         _writers.pop(writer.adventure_id, None)
 
 
-class _NobodyWatching:
-    """For the no-JavaScript path: the page comes back once the chapter is saved."""
-
-    async def writing_started(self, number: int, kind: str, pieces: list[str]) -> None:
-        pass
-
-    async def writing_piece(self, number: int, text: str) -> None:
-        pass
-
-    async def writing_rewound(self, number: int) -> None:
-        pass
-
-    async def writing_elsewhere(self) -> None:
-        pass
-
-    async def writing_not_due(self) -> None:
-        pass
-
-    async def adventure_chapter_ready(self, event: dict[str, Any]) -> None:
-        pass
-
-    async def adventure_chapter_failed(self, event: dict[str, Any]) -> None:
-        pass
-
-
-async def write_and_wait(adventure_id: Any) -> None:
-    """Write the due chapter (or wait for the one being written here) to the end."""
-    adventure_id = str(adventure_id)
-    await ensure_writing(adventure_id, _NobodyWatching())
-    writer = _writers.get(adventure_id)
-    if writer is not None and writer.task is not None:
+async def write_and_wait(adventure_id: Any, job: storyteller.ChapterJob | None = None) -> None:
+    """Write the due chapter (or wait for the one being written here) to the end: the
+    no-JavaScript path, whose page comes back once the chapter is saved."""
+    writer = await ensure_writing(adventure_id, job)
+    if writer.task is not None:
         await asyncio.shield(writer.task)
-
-
-async def attach_if_writing(adventure_id: Any, watcher: Watcher) -> bool:
-    """Attach to a chapter being written in this process; False when there is none."""
-    writer = await _current_writer(str(adventure_id))
-    if writer is None:
-        return False
-    await writer.attach(watcher)
-    return True
-
-
-def stop_watching(adventure_id: Any, watcher: Watcher) -> None:
-    writer = _writers.get(str(adventure_id))
-    if writer is not None:
-        writer.watchers.discard(watcher)
 
 
 async def being_written_elsewhere(adventure_id: Any) -> bool:

@@ -218,7 +218,7 @@ def _consumer_probes(log: EventLog, consumer: Any) -> None:
 
     _wrap(log, consumer, "connect", connect)
     _wrap(log, consumer, "receive", receive)
-    _wrap(log, consumer, "writing_piece", writing_piece)
+    _wrap(log, consumer, "_send_piece", writing_piece)
     _wrap(log, consumer, "send", send)
 
 

@@ -70,7 +70,7 @@ async def test_a_streamed_piece_is_read_back_unescaped():
         sent.append(text_data)
 
     consumer.send = send
-    await consumer.writing_piece(2, 'Tom & "Jo" <3 ')
+    await consumer._send_piece(2, 'Tom & "Jo" <3 ')
     assert protocol.parse_fragment(sent[0]) == protocol.Fragment("piece", text='Tom & "Jo" <3 ')
 
 

@@ -244,6 +244,38 @@ async def test_a_reconnect_over_the_limit_offers_to_try_again(game, settings, cl
 
 
 @pytest.mark.django_db(transaction=True)
+async def test_at_the_limit_a_double_click_or_stale_choice_hears_what_it_is_not_wait(game, settings, clock):
+    # The limit counts chapters: a choice that would write nothing is not told to wait
+    # a minute (it would never write anything), and it uses up nothing.
+    settings.STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = 2
+    session_key, adventure = game
+    player = Player(adventure.id, session_key)
+    await player.connect()  # chapter 1: the first of two
+    _, final = await player.receive_chapter(1)
+    first = choice_ids(final)[0]
+    await player.choose(1, first)  # chapter 2: the second, the last this minute
+    await player.choose(1, first)  # the double click, at the limit
+    messages = await player.receive_until("status--notice")
+    notice = messages[-1]
+    assert "Your choice is already on its way" in notice and LIMITED_CLASS not in notice
+    await player.receive_chapter(2)
+    await player.settle()
+    await player.choose(1, choice_ids(final)[1])  # chapter 1's other choice: chosen already
+    assert "Your choice is already on its way" in await player.receive()
+    await player.choose(5, first)  # a chapter not written (an old page's message): stale
+    stale = await player.receive()
+    assert "That part of the story is already behind you." in stale and LIMITED_CLASS not in stale
+    rows = await database_sync_to_async(chapter_rows)(adventure.id)
+    assert rows == [(1, first), (2, None)]
+    await player.close()
+    await telemetry.flush()
+    assert await database_sync_to_async(limited_events)("chapters") == []
+
+
+LIMITED_CLASS = "status--limited"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_chapters_per_minute_without_javascript_stop_at_the_limit_and_reset(settings, clock):
     settings.STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = 2
     session_key, visitor = visitor_session()
@@ -262,6 +294,10 @@ def test_chapters_per_minute_without_javascript_stop_at_the_limit_and_reset(sett
     assert f'name="choice" value="{second.choices[0].id}"' in page  # the choices are still there
     async_to_sync(telemetry.flush)()  # the test client ran the view's thread inside an event loop
     assert len(limited_events("chapters")) == 1
+    # At the limit, a choice that would write nothing says so, not "wait".
+    client.post(url, {"chapter": 1, "choice": first.choices[1].id})
+    page = client.get(f"/adventures/{adventure.id}/").content.decode()
+    assert "That choice was already made" in page and FRIENDLY_CHAPTERS not in page
     clock.now += 60
     client.post(url, {"chapter": 2, "choice": second.choices[0].id})
     assert [n for n, _ in chapter_rows(adventure.id)] == [1, 2, 3]

@@ -155,24 +155,41 @@ class ChoiceResult:
         return self.outcome is ChoiceOutcome.RECORDED
 
 
+def _choice_guard(*, adventure_id: Any, number: int, choice_id: str) -> tuple[ChoiceResult, Choice | None]:
+    """Whether choosing `choice_id` at the end of chapter `number` would be recorded
+    (RECORDED, with the choice) or why not."""
+    chapter = (
+        Chapter.objects.select_related("adventure", "question").filter(adventure_id=adventure_id, number=number).first()
+    )
+    if chapter is None or chapter.adventure.status != AdventureStatus.IN_PROGRESS:
+        return ChoiceResult(ChoiceOutcome.STALE), None
+    if chapter.chosen_choice is not None:
+        return ChoiceResult(ChoiceOutcome.ALREADY_CHOSEN, chapter), None
+    if chapter.number >= chapter.adventure.length or chapter.adventure.chapters.filter(number__gt=number).exists():
+        return ChoiceResult(ChoiceOutcome.STALE, chapter), None
+    choice = next((c for c in chapter.choices if c.id == choice_id), None)
+    if choice is None:
+        return ChoiceResult(ChoiceOutcome.UNKNOWN_CHOICE, chapter), None
+    return ChoiceResult(ChoiceOutcome.RECORDED, chapter), choice
+
+
+def chapter_choice_check(*, adventure_id: Any, number: int, choice_id: str) -> ChoiceOutcome:
+    """What `chapter_record_choice` would answer now, changing nothing (RECORDED: it
+    would record it). For a choice held back by a limit, to tell a stale or duplicate
+    one from one that waits its turn."""
+    return _choice_guard(adventure_id=adventure_id, number=number, choice_id=choice_id)[0].outcome
+
+
 def chapter_record_choice(*, adventure_id: Any, number: int, choice_id: str) -> ChoiceResult:
     """Record the player's choice at the end of chapter `number`, exactly once.
 
     `UPDATE ... WHERE chosen_choice IS NULL` decides a race: of ten identical messages
     (or two tabs) one updates a row, the others change nothing.
     """
-    chapter = (
-        Chapter.objects.select_related("adventure", "question").filter(adventure_id=adventure_id, number=number).first()
-    )
-    if chapter is None or chapter.adventure.status != AdventureStatus.IN_PROGRESS:
-        return ChoiceResult(ChoiceOutcome.STALE)
-    if chapter.chosen_choice is not None:
-        return ChoiceResult(ChoiceOutcome.ALREADY_CHOSEN, chapter)
-    if chapter.number >= chapter.adventure.length or chapter.adventure.chapters.filter(number__gt=number).exists():
-        return ChoiceResult(ChoiceOutcome.STALE, chapter)
-    choice = next((c for c in chapter.choices if c.id == choice_id), None)
-    if choice is None:
-        return ChoiceResult(ChoiceOutcome.UNKNOWN_CHOICE, chapter)
+    guard, choice = _choice_guard(adventure_id=adventure_id, number=number, choice_id=choice_id)
+    if choice is None or guard.chapter is None:
+        return guard
+    chapter = guard.chapter
 
     now = timezone.now()
     is_correct = bool(choice.correct) if chapter.kind == ChapterKind.LESSON else None

@@ -1,0 +1,106 @@
+"""What the reader shows of an adventure right now, built in one place.
+
+The play page (`views.play`) and the socket (`consumers.AdventureConsumer`) both take
+their chapter, status line, progress bar, story so far and feedback box from
+`read()`, so a reload and the socket cannot disagree. The writer builds it once
+right after saving a chapter, on the same thread call, and hands it to the sockets
+of this process that watch the adventure: they render it without asking the
+database again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from adventures import pages, storyteller
+from adventures.models import Adventure, AdventureStatus, Chapter
+
+PLAY = "adventures/play.html"
+
+
+def render(partial: str, **context: Any) -> str:
+    """One of the reader page's partials, as the socket sends it."""
+    return render_to_string(f"{PLAY}#{partial}", context).strip()
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    adventure: Adventure
+    meta: pages.AdventureMeta
+    chapters: list[Chapter]
+    # The chapter due to be written (or being written), if any; else None and
+    # `chapter` is the last written one.
+    due: int | None
+    chapter: pages.ChapterView
+    status: dict[str, Any]
+
+    @property
+    def number(self) -> int:
+        return self.chapter.number
+
+    @property
+    def finished(self) -> bool:
+        return self.adventure.status == AdventureStatus.COMPLETED
+
+    @property
+    def written(self) -> Chapter | None:
+        """The written chapter on show (None while the next one is due)."""
+        return self.chapters[-1] if self.due is None else None
+
+    @property
+    def progress(self) -> dict[str, Any]:
+        return pages.progress(self.meta, self.number, finished=self.finished)
+
+    @property
+    def story_chapters(self) -> list[Chapter]:
+        return [c for c in self.chapters if c.number != self.number]
+
+    def feedback(self, *, already_given: bool, signed_in: bool) -> dict[str, Any]:
+        written = self.chapters[-1].number if self.chapters else 0
+        return pages.feedback(chapter_number=written, already_given=already_given, signed_in=signed_in)
+
+    def context(self, *, feedback_given: bool, signed_in: bool) -> dict[str, Any]:
+        """The reader page's template context (the page adds its own chrome)."""
+        return {
+            "adventure": self.adventure,
+            "meta": self.meta,
+            "chapter": self.chapter,
+            "status": self.status,
+            "progress": self.progress,
+            "story_chapters": self.story_chapters,
+            "feedback": self.feedback(already_given=feedback_given, signed_in=signed_in),
+        }
+
+    def fragments(self, *, feedback_given: bool, signed_in: bool) -> str:
+        """The written chapter as the socket swaps it in: the same partials the page
+        renders, from the same context. Renders only what `read()` loaded."""
+        context = self.context(feedback_given=feedback_given, signed_in=signed_in)
+        return "".join(
+            render(partial, **context) for partial in ("chapter", "progress", "status", "story-so-far", "feedback")
+        )
+
+
+class NothingToShow(Exception):
+    """The adventure was abandoned before its first chapter was written."""
+
+
+def read(adventure: Adventure, meta: pages.AdventureMeta | None = None) -> ReaderState:
+    """The reader's state of `adventure` (loaded `.with_content()`). Synchronous: it
+    may query (the ending counts answers); call it on a worker thread."""
+    meta = meta or pages.AdventureMeta.of(adventure)
+    chapters = list(adventure.chapters.order_by("number"))
+    due = storyteller.next_chapter_number(adventure, chapters)
+    if due is not None:
+        return ReaderState(adventure, meta, chapters, due, pages.writing_view(meta, due), pages.status("writing"))
+    if not chapters:
+        raise NothingToShow(f"adventure {adventure.pk} has no chapters")
+    finished = adventure.status == AdventureStatus.COMPLETED
+    chapter = pages.chapter_view(meta, adventure, chapters[-1])
+    return ReaderState(adventure, meta, chapters, None, chapter, pages.status("finished" if finished else ""))
+
+
+def read_by_id(adventure_id: Any, meta: pages.AdventureMeta | None = None) -> ReaderState:
+    return read(Adventure.objects.with_content().get(pk=adventure_id), meta)

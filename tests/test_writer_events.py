@@ -1,0 +1,111 @@
+"""The writer publishes, sockets subscribe (issue 12): what a subscriber hears, early or
+late; how many trips to a database thread a choice costs on its way to the first words
+and to the finished chapter; and that the page and the socket show one reader state."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+
+from adventures import background, telemetry, workers, writing
+from adventures.models import Chapter
+from tests.consumer_support import Player, choice_ids
+from tests.factories import start_adventure, visitor_session
+from tests.support.story import client_for
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+PIECE = '<div id="chapter-text" hx-swap-oob="beforeend">'
+
+
+@pytest.fixture
+async def game():
+    session_key, visitor = await database_sync_to_async(visitor_session)()
+    adventure = await database_sync_to_async(start_adventure)(visitor=visitor, length=6)
+    yield session_key, adventure
+    await background.drain()
+    await telemetry.flush()
+
+
+async def test_an_early_and_a_late_subscriber_hear_the_same_chapter_and_one_end(game, settings):
+    settings.STORYWEB_OFFLINE_DELAY_MS = 3
+    _, adventure = game
+    writer = await writing.ensure_writing(adventure.id)
+    early_events = writer.subscribe()
+    early: list[writing.Event] = []
+    async for event in early_events:
+        early.append(event)
+        if sum(isinstance(e, writing.Piece) for e in early) == 5:
+            break
+    late: list[writing.Event] = [event async for event in writer.subscribe()]
+    early += [event async for event in early_events]
+
+    assert early[0] == writing.Started(1, "story", ())
+    assert isinstance(late[0], writing.Started) and late[0].number == 1
+    assert len(late[0].pieces) >= 5  # what was streamed before it came, in one go
+    early_text = "".join(e.text for e in early if isinstance(e, writing.Piece))
+    late_text = "".join(late[0].pieces) + "".join(e.text for e in late if isinstance(e, writing.Piece))
+    assert late_text == early_text
+    # One end each, last, carrying the reader's state as saved.
+    for events in (early, late):
+        ends = [e for e in events if isinstance(e, writing.Saved | writing.Failed | writing.Elsewhere)]
+        assert ends == [events[-1]] and isinstance(events[-1], writing.Saved)
+    end = early[-1]
+    assert isinstance(end, writing.Saved) and end is late[-1]
+    saved = await database_sync_to_async(Chapter.objects.get)(adventure=adventure, number=1)
+    assert end.state.written is not None and end.state.written.text == saved.text
+    assert end.state.due is None and end.state.chapter.choices  # chapter 1's options, on show
+    assert early_text.split() == saved.text.split()
+    # Subscribing after the end hears just the end (nobody waits for a chapter that came).
+    assert [event async for event in writer.subscribe()] == [end]
+
+
+async def test_a_choice_costs_one_database_call_to_the_first_words_and_one_to_the_chapter(game, monkeypatch):
+    session_key, adventure = game
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    _, final = await player.receive_chapter(1)
+    await player.settle()  # chapter 1's titles and pictures are done
+
+    calls: list[str] = []
+    real = workers.database
+
+    def counted(function):
+        calls.append(getattr(function, "__name__", repr(function)))
+        return real(function)
+
+    monkeypatch.setattr(workers, "database", counted)
+    await player.choose(1, choice_ids(final)[0])
+    await player.receive_until(PIECE)
+    assert calls == ["record_choice"]  # the choice recorded and chapter 2's brief read, together
+    await player.receive_chapter(2)
+    # The save and the reader's state after it, together; the socket renders that state.
+    assert calls == ["record_choice", "_save"]
+    await player.close()
+
+
+def _article(page: str) -> str:
+    found = re.search(r'<article id="chapter".*?</article>', page, re.S)
+    assert found, page
+    # The page's forms carry a CSRF token for the no-JavaScript path; the socket's cannot.
+    return re.sub(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">', "", found.group(0))
+
+
+async def test_a_reload_shows_exactly_the_chapter_the_socket_showed(game):
+    session_key, adventure = game
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    _, final = await player.receive_chapter(1)
+    await player.choose(1, choice_ids(final)[0])
+    _, streamed = await player.receive_chapter(2)
+    await player.close()
+    await background.drain()
+    page = await sync_to_async(lambda: client_for(session_key).get(f"/adventures/{adventure.id}/"))()
+    from_socket, from_page = _article(streamed), _article(page.content.decode())
+    # The title and picture may have been made between the two: compare without them.
+    figure = re.compile(r'<figure id="chapter-image".*?</figure>|<h1 id="chapter-title".*?</h1>', re.S)
+    assert figure.sub("", from_socket) == figure.sub("", from_page)
+    assert 'data-chapter="2"' in from_page
