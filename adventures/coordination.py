@@ -17,9 +17,10 @@ expired and was taken by someone else is never removed by its old holder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from django.core.cache import cache as django_cache
@@ -29,6 +30,24 @@ from django.core.cache.backends.redis import RedisCache, RedisSerializer
 _INCR_EXISTING = """
 if redis.call('exists', KEYS[1]) == 0 then return nil end
 return redis.call('incrby', KEYS[1], ARGV[1])
+"""
+# Counters in one round trip: each key starts at 0 with its expiry if missing (SET NX EX),
+# then is incremented; ARGV: the delta, then each key's seconds.
+_COUNT = """
+local values = {}
+for i, key in ipairs(KEYS) do
+    redis.call('set', key, 0, 'EX', ARGV[i + 1], 'NX')
+    values[i] = redis.call('incrby', key, ARGV[1])
+end
+return values
+"""
+# Counters given back in one round trip: only those that still exist (an expired one
+# stays gone, never a fresh counter without expiry).
+_UNCOUNT = """
+for _, key in ipairs(KEYS) do
+    if redis.call('exists', key) == 1 then redis.call('decrby', key, ARGV[1]) end
+end
+return 0
 """
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -47,6 +66,8 @@ class SharedState(Protocol):
     async def incr(self, key: str, delta: int = 1) -> int: ...
     async def decr(self, key: str, delta: int = 1) -> int: ...
     async def release(self, key: str, token: Any) -> bool: ...
+    async def count(self, counters: Sequence[tuple[str, float]], delta: int = 1) -> list[int]: ...
+    async def uncount(self, keys: Sequence[str], delta: int = 1) -> None: ...
 
 
 class LocalState:
@@ -78,6 +99,22 @@ class LocalState:
         if django_cache.get(key) != token:
             return False
         return bool(django_cache.delete(key))
+
+    async def count(self, counters: Sequence[tuple[str, float]], delta: int = 1) -> list[int]:
+        values = []
+        for key, seconds in counters:  # no await inside: atomic for this loop
+            django_cache.add(key, 0, timeout=seconds)
+            try:
+                values.append(int(django_cache.incr(key, delta)))
+            except ValueError:  # expired between the two
+                django_cache.add(key, delta, timeout=seconds)
+                values.append(delta)
+        return values
+
+    async def uncount(self, keys: Sequence[str], delta: int = 1) -> None:
+        for key in keys:
+            with contextlib.suppress(ValueError):  # expired: nothing to give back
+                django_cache.decr(key, delta)
 
 
 class RedisState:
@@ -144,6 +181,18 @@ class RedisState:
 
     async def release(self, key: str, token: Any) -> bool:
         return bool(await self._client().eval(_RELEASE, 1, self._key(key), self._serializer.dumps(token)))
+
+    async def count(self, counters: Sequence[tuple[str, float]], delta: int = 1) -> list[int]:
+        keys = [self._key(key) for key, _ in counters]
+        seconds = [self._seconds(expires) or 0 for _, expires in counters]
+        if not keys:
+            return []
+        values = await self._client().eval(_COUNT, len(keys), *keys, delta, *seconds)
+        return [int(value) for value in values]
+
+    async def uncount(self, keys: Sequence[str], delta: int = 1) -> None:
+        if keys:
+            await self._client().eval(_UNCOUNT, len(keys), *[self._key(key) for key in keys], delta)
 
 
 class _Shared:

@@ -76,15 +76,9 @@ def _count(limit: Limit, who: str, allowed: int) -> bool:
 
 
 async def _acount(limit: Limit, who: str, allowed: int) -> bool:
-    """`_count` for the event loop."""
-    key = limit.key(who, time.time())
-    await coordination.shared.add(key, 0, expires=limit.timeout)
-    try:
-        used = int(await coordination.shared.incr(key))
-    except ValueError:
-        await coordination.shared.add(key, 1, expires=limit.timeout)
-        used = 1
-    return used <= allowed
+    """`_count` for the event loop (one round trip)."""
+    [used] = await coordination.shared.count([(limit.key(who, time.time()), limit.timeout)])
+    return bool(used <= allowed)
 
 
 def adventure_start_allowed(*, visitor: str, ip: str) -> bool:
@@ -142,15 +136,18 @@ def chapter_take(*, visitor: str, ip: str) -> ChapterTicket:
 
 
 async def achapter_take(*, visitor: str, ip: str) -> ChapterTicket:
-    """`chapter_take` for the event loop."""
-    now, taken = time.time(), []
-    for limit, who, allowed, name in _chapter_limits(visitor, ip):
-        key = limit.key(who, now)
-        taken.append(key)
-        if await _aincr(key, limit.timeout) > allowed:
-            await _agive_back(taken)
+    """`chapter_take` for the event loop: every counter taken at once (one round trip
+    to Redis), all given back (one more) when any says no."""
+    now = time.time()
+    limits = _chapter_limits(visitor, ip)
+    counters = [(limit.key(who, now), limit.timeout) for limit, who, _, _ in limits]
+    keys = [key for key, _ in counters]
+    used = await coordination.shared.count(counters)
+    for count, (limit, _, allowed, name) in zip(used, limits, strict=True):
+        if count > allowed:
+            await coordination.shared.uncount(keys)
             return ChapterTicket(refused=name, retry_after=limit.seconds_left(now))
-    return ChapterTicket(keys=tuple(taken))
+    return ChapterTicket(keys=tuple(keys))
 
 
 def chapter_refund(ticket: ChapterTicket) -> None:
@@ -171,15 +168,6 @@ def _incr(key: str, seconds: int) -> int:
         return 1
 
 
-async def _aincr(key: str, seconds: int) -> int:
-    await coordination.shared.add(key, 0, expires=seconds)
-    try:
-        return int(await coordination.shared.incr(key))
-    except ValueError:
-        await coordination.shared.add(key, 1, expires=seconds)
-        return 1
-
-
 def _give_back(keys: list[str]) -> None:
     for key in keys:
         with contextlib.suppress(ValueError):  # its window has ended meanwhile: nothing to give back
@@ -187,9 +175,7 @@ def _give_back(keys: list[str]) -> None:
 
 
 async def _agive_back(keys: list[str]) -> None:
-    for key in keys:
-        with contextlib.suppress(ValueError):
-            await coordination.shared.decr(key)
+    await coordination.shared.uncount(keys)
 
 
 def llm_call_allowed() -> bool:

@@ -85,3 +85,17 @@ async def test_keys_expire(state):
     assert await state.touch("short", expires=1)
     await asyncio.sleep(1.3)
     assert await state.get("short") is None
+
+
+async def test_counters_counted_together_start_with_their_expiry_and_agree_with_djangos_cache(state):
+    await asyncio.to_thread(cache.set, "a", 5, 30)
+    values = await asyncio.gather(*(state.count([("a", 30), ("b", 1)]) for _ in range(20)))
+    assert sorted(v[0] for v in values) == list(range(6, 26))
+    assert sorted(v[1] for v in values) == list(range(1, 21))
+    assert await asyncio.to_thread(cache.get, "b") == 20  # a plain number, as Django writes it
+    await state.uncount(["a", "b", "never-counted"])
+    assert await state.get("a") == 24 and await state.get("b") == 19
+    assert await state.get("never-counted") is None  # giving back never makes a counter
+    await asyncio.sleep(1.3)
+    assert await state.get("b") is None  # "b" kept the expiry it started with
+    assert await state.count([("b", 30)]) == [1]  # and starts afresh
