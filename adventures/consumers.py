@@ -18,6 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils.html import escape
@@ -55,7 +56,21 @@ CHOICE_MESSAGES = {
 render = reader.render
 
 
-class AdventureConsumer(Interruptible, AsyncWebsocketConsumer):
+class _OnTheLoop:
+    """channels' `AsyncConsumer.dispatch` closes stale database connections before every
+    handler, on the one thread asgiref keeps for thread-sensitive calls (shared with the
+    page views): a thread hop before each message and each group event. This consumer
+    never touches a database connection on the event loop's side: all its database work
+    runs on `workers`' pool, which closes its own connections around each call."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+
+class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
     adventure_id: str
     meta: pages.AdventureMeta
     visitor: str | None

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry, workers, writing
+from adventures import background, telemetry, writing
 from adventures.models import Chapter
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
@@ -63,21 +63,22 @@ async def test_an_early_and_a_late_subscriber_hear_the_same_chapter_and_one_end(
     assert [event async for event in writer.subscribe()] == [end]
 
 
-async def test_a_choice_costs_one_database_call_to_the_first_words_and_one_to_the_chapter(game, monkeypatch):
+async def test_a_choice_costs_one_thread_hop_to_the_first_words_and_one_to_the_chapter(game, monkeypatch):
     session_key, adventure = game
     player = Player(adventure.id, session_key)
     await player.connect()
     _, final = await player.receive_chapter(1)
     await player.settle()  # chapter 1's titles and pictures are done
 
+    # Every trip to a thread, by whatever road (workers.database, sync_to_async, channels).
     calls: list[str] = []
-    real = workers.database
+    real = SyncToAsync.__call__
 
-    def counted(function):
-        calls.append(getattr(function, "__name__", repr(function)))
-        return real(function)
+    async def counted(self, *args, **kwargs):
+        calls.append(getattr(self.func, "__name__", repr(self.func)))
+        return await real(self, *args, **kwargs)
 
-    monkeypatch.setattr(workers, "database", counted)
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
     await player.choose(1, choice_ids(final)[0])
     await player.receive_until(PIECE)
     assert calls == ["record_choice"]  # the choice recorded and chapter 2's brief read, together
