@@ -52,12 +52,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--ramp-s", type=float, default=None, help="players start within this many seconds (default: 10 a second)"
     )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL + Redis instead of SQLite + memory")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="daphne processes sharing PostgreSQL + Redis (needs --postgres); player i plays on process i mod N",
+    )
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra server setting")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="a quick check that the benchmark works (CI)")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases (printed where)")
     args = parser.parse_args(argv)
+    if args.processes < 1:
+        parser.error("--processes needs at least 1")
+    if args.processes > 1 and not args.postgres:
+        parser.error("--processes above 1 needs --postgres: processes share state only through PostgreSQL + Redis")
     if args.smoke:
         args.players, args.adventures, args.length = "3", 1, 6
         args.ttft_ms, args.chunk_delay_ms, args.image_latency_ms = 100.0, 5.0, 100.0
@@ -80,25 +90,44 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-async def drive(args: argparse.Namespace, n: int, base_url: str, server_pid: int, fake_pid: int, fake_log: Path) -> Any:
-    """Warm up, then N players; returns (players' results, meters, warm-up ids, start time)."""
-    options = PlayOptions(base_url=base_url, length=args.length, adventures=args.adventures, think_ms=args.think_ms)
+def cpu_of(pids: list[int]) -> float:
+    return sum(processes.cpu_seconds(pid) for pid in pids)
+
+
+def rss_of(pids: list[int]) -> int:
+    return sum(processes.rss_kib(pid) for pid in pids)
+
+
+async def drive(
+    args: argparse.Namespace, n: int, base_urls: list[str], server_pids: list[int], fake_pid: int, fake_log: Path
+) -> Any:
+    """Warm up (one adventure on each server process), then N players, player i on
+    server i mod len(base_urls); returns (players' results, meters, warm-up ids, start
+    time). With several processes CPU and memory are their sums."""
+
+    def options(i: int) -> PlayOptions:
+        url = base_urls[i % len(base_urls)]
+        return PlayOptions(base_url=url, length=args.length, adventures=args.adventures, think_ms=args.think_ms)
+
     async with new_http_session() as http:
-        warm = Player(-1, http, PlayOptions(base_url=base_url, length=6, adventures=1, think_ms=0), random.Random(0))
-        shown, go = asyncio.Event(), asyncio.Event()
-        go.set()
-        await warm.run(shown, go)
-        if warm.result.errors:
-            raise RuntimeError(f"the warm-up adventure failed: {warm.result.errors}")
+        warm_ids: set[str] = set()
+        for url in base_urls:
+            warm = Player(-1, http, PlayOptions(base_url=url, length=6, adventures=1, think_ms=0), random.Random(0))
+            shown, go = asyncio.Event(), asyncio.Event()
+            go.set()
+            await warm.run(shown, go)
+            if warm.result.errors:
+                raise RuntimeError(f"the warm-up adventure on {url} failed: {warm.result.errors}")
+            warm_ids |= set(warm.result.adventures)
         await asyncio.to_thread(processes.wait_quiet, fake_log, quiet=1.5, limit=60)
 
         me = os.getpid()
-        baseline = processes.rss_kib(server_pid)
+        baseline = rss_of(server_pids)
         # What the server burns doing nothing (timers, the probe): subtracted for the net figure.
-        idle_from = processes.cpu_seconds(server_pid)
+        idle_from = cpu_of(server_pids)
         await asyncio.sleep(IDLE_SECONDS)
-        idle_ms_per_s = (processes.cpu_seconds(server_pid) - idle_from) * 1000 / IDLE_SECONDS
-        cpu_before = [processes.cpu_seconds(pid) for pid in (server_pid, fake_pid, me)]
+        idle_ms_per_s = (cpu_of(server_pids) - idle_from) * 1000 / IDLE_SECONDS
+        cpu_before = [cpu_of(server_pids), processes.cpu_seconds(fake_pid), processes.cpu_seconds(me)]
         started = time.monotonic()
         peak = baseline
         sampling = True
@@ -106,13 +135,13 @@ async def drive(args: argparse.Namespace, n: int, base_url: str, server_pid: int
         async def sample() -> None:
             nonlocal peak
             while sampling:
-                peak = max(peak, processes.rss_kib(server_pid))
+                peak = max(peak, rss_of(server_pids))
                 await asyncio.sleep(0.25)
 
         sampler = asyncio.create_task(sample())
         rng = random.Random(args.seed)
         ramp = args.ramp_s if args.ramp_s is not None else max(1.0, n / 10)
-        players = [Player(i, http, options, random.Random(f"{args.seed}:{i}")) for i in range(n)]
+        players = [Player(i, http, options(i), random.Random(f"{args.seed}:{i}")) for i in range(n)]
         shown_events = [asyncio.Event() for _ in players]
         go = asyncio.Event()
 
@@ -124,7 +153,7 @@ async def drive(args: argparse.Namespace, n: int, base_url: str, server_pid: int
             asyncio.create_task(start(p, e, rng.uniform(0, ramp))) for p, e in zip(players, shown_events, strict=True)
         ]
         await asyncio.wait_for(asyncio.gather(*(e.wait() for e in shown_events)), timeout=600)
-        connected = processes.rss_kib(server_pid)
+        connected = rss_of(server_pids)
         say(args, f"  all {n} players have chapter 1 on screen after {time.monotonic() - started:.1f} s")
         go.set()
         results = await asyncio.gather(*tasks)
@@ -135,7 +164,7 @@ async def drive(args: argparse.Namespace, n: int, base_url: str, server_pid: int
             say(args, "  background work still going after 120 s: CPU figures stop here")
         sampling = False
         await sampler
-        cpu_after = [processes.cpu_seconds(pid) for pid in (server_pid, fake_pid, me)]
+        cpu_after = [cpu_of(server_pids), processes.cpu_seconds(fake_pid), processes.cpu_seconds(me)]
         measured = time.monotonic() - started
     used = [after - before for before, after in zip(cpu_before, cpu_after, strict=True)]
     meters = figures.Meters(
@@ -149,7 +178,7 @@ async def drive(args: argparse.Namespace, n: int, base_url: str, server_pid: int
         rss_connected_kib=connected,
         rss_peak_kib=peak,
     )
-    return results, meters, set(warm.result.adventures), started
+    return results, meters, warm_ids, started
 
 
 def run_once(args: argparse.Namespace, n: int, work: Path, static_root: Path) -> dict[str, Any]:
@@ -159,27 +188,43 @@ def run_once(args: argparse.Namespace, n: int, work: Path, static_root: Path) ->
         processes.fake_gemini(work, fake_options) as (fake_url, fake_pid, fake_log),
         processes.database(work, args.postgres) as database_url,
     ):
-        events_path = work / "server-events.jsonl"
-        env = processes.server_environment(
-            database_url=database_url,
-            work=work,
-            static_root=static_root,
-            fake_url=fake_url,
-            events=events_path,
-            redis=args.postgres,
-        )
-        env.update(dict(item.split("=", 1) for item in args.server_env))
-        processes.prepare_database(env)
-        server = processes.start_server(env, work)
+        names = [("", "")] + [(f"-{i}", f"-{i}") for i in range(1, args.processes)]
+        events_paths = [work / f"server-events{suffix}.jsonl" for suffix, _ in names]
+        envs = []
+        for path in events_paths:
+            env = processes.server_environment(
+                database_url=database_url,
+                work=work,
+                static_root=static_root,
+                fake_url=fake_url,
+                events=path,
+                redis=args.postgres,
+            )
+            env.update(dict(item.split("=", 1) for item in args.server_env))
+            envs.append(env)
+        # The processes share one database, one Redis and one key prefix (as a deployment does).
+        for env in envs[1:]:
+            for name in ("STORYWEB_REDIS_PREFIX", "DJANGO_SECRET_KEY"):
+                if name in envs[0]:
+                    env[name] = envs[0][name]
+        processes.prepare_database(envs[0])
+        servers = []
         try:
-            assert server.process is not None
+            for env, (_, log_suffix) in zip(envs, names, strict=True):
+                servers.append(processes.start_server(env, work, log_suffix))
+            pids = [server.process.pid for server in servers if server.process is not None]
             results, meters, warm_ids, started = asyncio.run(
-                drive(args, n, server.url, server.process.pid, fake_pid, fake_log)
+                drive(args, n, [server.url for server in servers], pids, fake_pid, fake_log)
             )
             time.sleep(0.5)  # the probe and the fake write their logs every 0.2 s
         finally:
-            server.stop()
-    log_text = (work / "daphne.log").read_text(errors="replace")
+            for server in servers:
+                server.stop()
+    log_text = "\n".join(
+        (work / f"daphne{suffix}.log").read_text(errors="replace")
+        for _, suffix in names
+        if (work / f"daphne{suffix}.log").exists()
+    )
     meters = dataclasses.replace(
         meters,
         server_log_errors=sum(1 for line in log_text.splitlines() if " ERROR " in line),
@@ -192,7 +237,7 @@ def run_once(args: argparse.Namespace, n: int, work: Path, static_root: Path) ->
         adventure = record.get("a") or record.get("crit")
         return record.get("t", record.get("arrived", 0)) >= started and adventure not in warm_ids
 
-    events = [e for e in read_jsonl(events_path) if ours(e)]
+    events = [e for path in events_paths for e in read_jsonl(path) if ours(e)]
     requests = [r for r in read_jsonl(fake_log) if ours(r)]
     return figures.compute(results, events, requests, meters, args.ttft_ms)
 
@@ -212,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         "ramp_s": args.ramp_s if args.ramp_s is not None else "N/10",
         "database": "PostgreSQL + Redis" if args.postgres else "SQLite + in-memory channel layer",
         "server_env": args.server_env,
+        "processes": args.processes,
         "smoke": args.smoke,
     }
     results: dict[int, dict[str, Any]] = {}

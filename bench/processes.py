@@ -144,8 +144,8 @@ def prepare_database(env: dict[str, str]) -> None:
     prepare(plain)
 
 
-def start_server(env: dict[str, str], work: Path) -> Server:
-    return Server(env, work / "daphne.log").start(timeout=60)
+def start_server(env: dict[str, str], work: Path, suffix: str = "") -> Server:
+    return Server(env, work / f"daphne{suffix}.log").start(timeout=60)
 
 
 def wait_quiet(log: Path, *, quiet: float, limit: float) -> bool:

@@ -96,7 +96,8 @@ def table(results: dict[int, dict[str, Any]], params: dict[str, Any]) -> str:
         f"pictures {params['image_latency_ms']:g} ms; {params['adventures']} adventure(s) of {params['length']} "
         f"chapters per player, {params['think_ms']:g} ms reading (±50%) before each choice, "
         f"players starting within {params['ramp_s']} s; "
-        f"{params['database']}; one daphne process",
+        f"{params['database']}; "
+        + ("one daphne process" if params.get("processes", 1) == 1 else f"{params['processes']} daphne processes"),
         "",
         "  ".join(
             [f"{'figure':<{label_width}}", f"{'budget':<{budget_width}}"]

@@ -202,3 +202,17 @@ def test_figures_line_up_the_three_clocks():
     assert result["server_cpu_ms_per_chapter_net_of_idle"] == 75.0
     assert result["rss_per_connected_player_kib"] == 500.0
     assert result["budget"]["first_words_p50"] and result["budget"]["write_tx_max"]
+
+
+# --- several processes -------------------------------------------------------------------
+
+
+def test_several_processes_need_postgres_and_redis(capsys):
+    from bench import play
+
+    assert play.parse_args(["--postgres", "--processes", "2"]).processes == 2
+    assert play.parse_args([]).processes == 1
+    for argv in (["--processes", "2"], ["--postgres", "--processes", "0"]):
+        with pytest.raises(SystemExit):
+            play.parse_args(argv)
+    assert "needs --postgres" in capsys.readouterr().err
