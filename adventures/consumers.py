@@ -99,13 +99,13 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         # Ownership is settled before the handshake completes, so no frame can arrive
         # ahead of the answer; a refused socket is accepted only to hear 4403, and
         # whatever it sends meanwhile is dropped (`authorised` stays False).
-        meta = await workers.database(self._load_owned)()
+        owned = await workers.database(self._load_owned)()
         await self.accept()
         self.accepted = True
-        if meta is None:
+        if owned is None:
             await self.close(code=REFUSED)
             return
-        self.meta = meta
+        self.meta, state = owned
         user = self.scope.get("user")
         keys = socket_bounds.socket_keys(
             adventure_id=self.adventure_id,
@@ -121,9 +121,10 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         self.ip = visitors.socket_client_ip(self.scope)
         self.group = groups.group_name(self.adventure_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self._show_state()
+        await self._show(state)
 
-    def _load_owned(self) -> pages.AdventureMeta | None:
+    def _load_owned(self) -> tuple[pages.AdventureMeta, reader.ReaderState | None] | None:
+        """The adventure if it is this visitor's, with the reader's state: one thread call."""
         self.visitor = visitors.visitor_of_session(self.scope.get("session"))
         user = self.scope.get("user")
         adventure = (
@@ -132,7 +133,14 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
             .filter(pk=self.adventure_id)
             .first()
         )
-        return pages.AdventureMeta.of(adventure) if adventure is not None else None
+        if adventure is None:
+            return None
+        meta = pages.AdventureMeta.of(adventure)
+        self.feedback_given = services.feedback_given(visitor=self.visitor, user=user)
+        try:
+            return meta, reader.read(adventure, meta)
+        except reader.NothingToShow:
+            return meta, None
 
     async def disconnect(self, code: int) -> None:
         self.authorised = False  # frames still queued are dropped unread
@@ -175,7 +183,9 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         )
 
     async def _show_state(self) -> None:
-        state = await workers.database(self._read)()
+        await self._show(await workers.database(self._read)())
+
+    async def _show(self, state: reader.ReaderState | None) -> None:
         if state is None:
             return
         if state.due is None:
