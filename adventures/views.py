@@ -142,17 +142,14 @@ async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
             number, choice = 0, ""
         ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
         if not ticket.allowed:
-            check = services.chapter_choice_check
-            if (
-                number
-                and choice
-                and check(adventure_id=adventure.id, number=number, choice_id=choice)
-                is not (services.ChoiceOutcome.RECORDED)
-            ):
-                messages.info(request, ALREADY_CHOSEN)  # it would write nothing: no need to wait
-            else:
+            would_write = not (number and choice) or services.chapter_choice_check(
+                adventure_id=adventure.id, number=number, choice_id=choice
+            ) is (services.ChoiceOutcome.RECORDED)
+            if would_write:
                 telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
                 messages.info(request, ticket.message)
+            else:  # it would write nothing: no need to wait
+                messages.info(request, ALREADY_CHOSEN)
             return adventure, False, None
         if not (number and choice):  # "Write the next chapter" / "Try again": the chapter due
             return adventure, True, None

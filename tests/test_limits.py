@@ -102,6 +102,7 @@ def test_a_visitor_over_their_limit_does_not_use_up_the_classrooms_address(setti
     ]
 
 
+@pytest.mark.django_db  # database_sync_to_async closes the thread's old connections
 async def test_the_async_checks_share_the_counters_of_the_sync_ones(settings, clock):
     settings.STORYWEB_CHAPTERS_PER_VISITOR_PER_MINUTE = 3
     settings.STORYWEB_LLM_CALLS_PER_DAY = 2
