@@ -83,8 +83,7 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
     admitted: tuple[str, ...] = ()  # the socket_bounds keys this socket counts under
     pace: socket_bounds.FramePace | None = None
     following: asyncio.Task[None] | None = None  # showing what this process's writer publishes
-    following_writer: writing.ChapterWriter | None = None
-    followed: collections.deque[str]  # the ids of the last writers this socket followed
+    followed: collections.deque[str]  # the ids of the last writers this socket followed, newest last
     shown_written = 0  # the last written chapter this socket has shown
     feedback_given = False
 
@@ -136,11 +135,7 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         if adventure is None:
             return None
         meta = pages.AdventureMeta.of(adventure)
-        self.feedback_given = services.feedback_given(visitor=self.visitor, user=user)
-        try:
-            return meta, reader.read(adventure, meta)
-        except reader.NothingToShow:
-            return meta, None
+        return meta, self._read_of(adventure, meta)
 
     async def disconnect(self, code: int) -> None:
         self.authorised = False  # frames still queued are dropped unread
@@ -160,12 +155,15 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
     # --- Showing the state --------------------------------------------------------
 
     def _read(self) -> reader.ReaderState | None:
-        """The reader's state (as the page shows it), and whether this visitor has given
-        feedback already. Synchronous: a worker thread."""
-        user = self.scope.get("user")
-        self.feedback_given = services.feedback_given(visitor=self.visitor, user=user)
+        """The reader's state as the page shows it. Synchronous: a worker thread."""
+        return self._read_of(Adventure.objects.with_content().get(pk=self.adventure_id), self.meta)
+
+    def _read_of(self, adventure: Adventure, meta: pages.AdventureMeta) -> reader.ReaderState | None:
+        """`reader.read`, None for an adventure with nothing to show; also whether this
+        visitor has given feedback already (the feedback box depends on it)."""
+        self.feedback_given = services.feedback_given(visitor=self.visitor, user=self.scope.get("user"))
         try:
-            return reader.read_by_id(self.adventure_id, self.meta)
+            return reader.read(adventure, meta)
         except reader.NothingToShow:
             return None
 
@@ -226,14 +224,13 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         """Show what `writer` publishes, from its chapter so far to its end, in a task of
         this socket's own (the socket goes on hearing messages meanwhile)."""
         if self.following is not None and not self.following.done():
-            if self.following_writer is writer:
+            if self.followed[-1] == writer.id:
                 return
             self.following.cancel()
-        self.following_writer = writer
         self.followed.append(writer.id)
-        self.following = asyncio.get_running_loop().create_task(self._show_writing(writer, writer.subscribe()))
+        self.following = asyncio.get_running_loop().create_task(self._show_writing(writer.subscribe()))
 
-    async def _show_writing(self, writer: writing.ChapterWriter, events: AsyncIterator[writing.Event]) -> None:
+    async def _show_writing(self, events: AsyncIterator[writing.Event]) -> None:
         try:
             async for event in events:
                 await self._show_event(event)
@@ -242,9 +239,6 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
             # shortly, and that message meets the outage (or the story) in a handler.
             logger.warning("following the writer of %s failed: %r", self.adventure_id, error)
             await self._send_interrupted()
-        finally:
-            if self.following_writer is writer:
-                self.following_writer = None
 
     async def _show_event(self, event: writing.Event) -> None:
         match event:

@@ -156,7 +156,7 @@ def chapter_refund(ticket: ChapterTicket) -> None:
 
 
 async def achapter_refund(ticket: ChapterTicket) -> None:
-    await _agive_back(list(ticket.keys))
+    await coordination.shared.uncount(list(ticket.keys))
 
 
 def _incr(key: str, seconds: int) -> int:
@@ -172,10 +172,6 @@ def _give_back(keys: list[str]) -> None:
     for key in keys:
         with contextlib.suppress(ValueError):  # its window has ended meanwhile: nothing to give back
             cache.decr(key)
-
-
-async def _agive_back(keys: list[str]) -> None:
-    await coordination.shared.uncount(keys)
 
 
 def llm_call_allowed() -> bool:
