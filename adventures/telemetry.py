@@ -45,6 +45,7 @@ EVENT_NAMES = (
 _buffer: deque[Any] = deque()
 _lock = threading.Lock()
 _flusher: asyncio.Task[None] | None = None
+_writing: set[asyncio.Future[None]] = set()  # batches being written now
 
 
 def _event(name: str, **fields: Any) -> Any:
@@ -118,12 +119,22 @@ async def _flush_soon() -> None:
 
 
 async def flush() -> None:
-    """Write everything buffered so far (tests call this to see their events)."""
+    """Write everything buffered so far, and wait for writes already under way: the
+    timed flusher may have taken the last events a moment ago (tests call this to see
+    their events)."""
     batch = []
     while _buffer:
         batch.append(_buffer.popleft())
-    if not batch:
-        return
+    if batch:
+        write = asyncio.ensure_future(_write_batch(batch))
+        _writing.add(write)
+        write.add_done_callback(_writing.discard)
+    loop = asyncio.get_running_loop()
+    if under_way := [w for w in _writing if w.get_loop() is loop]:
+        await asyncio.wait(under_way)
+
+
+async def _write_batch(batch: list[Any]) -> None:
     try:
         await workers.database(_write)(batch)
     except Exception:

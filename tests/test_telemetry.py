@@ -3,6 +3,8 @@ durations from stored timestamps (so a reconnect changes nothing)."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import Counter
 
 import pytest
@@ -89,6 +91,26 @@ async def test_recording_from_the_event_loop_never_writes_inline():
     telemetry.record("error", where="test")
     # Buffered: nothing is in the database until the flush.
     assert await database_sync_to_async(TelemetryEvent.objects.filter(name="error").count)() == 0
+    await telemetry.flush()
+    assert await database_sync_to_async(TelemetryEvent.objects.filter(name="error").count)() == 1
+
+
+async def test_flush_waits_for_a_batch_the_timed_flusher_is_writing(monkeypatch):
+    # The timed flusher takes the buffer, then writes it in a thread; a flush in that
+    # moment finds the buffer empty, yet must not return before those events are stored.
+    monkeypatch.setattr(telemetry, "FLUSH_DELAY", 0)
+    writing = asyncio.Event()
+    write = telemetry._write
+
+    def slow_write(events):
+        loop.call_soon_threadsafe(writing.set)
+        time.sleep(0.3)
+        write(events)
+
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(telemetry, "_write", slow_write)
+    telemetry.record("error", where="test")
+    await asyncio.wait_for(writing.wait(), 5)
     await telemetry.flush()
     assert await database_sync_to_async(TelemetryEvent.objects.filter(name="error").count)() == 1
 
