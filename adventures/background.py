@@ -8,6 +8,7 @@ tests call `drain()` to wait for everything started so far.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -18,7 +19,10 @@ _tasks: set[asyncio.Task[Any]] = set()
 
 
 def spawn(coroutine: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
-    task = asyncio.get_running_loop().create_task(coroutine, name=name)
+    # In a context of its own: the task outlives its starter, so it must not inherit a
+    # request's (asgiref would send its thread-sensitive calls to the request's thread,
+    # which ends with the request).
+    task = asyncio.get_running_loop().create_task(coroutine, name=name, context=contextvars.Context())
     _tasks.add(task)
     task.add_done_callback(_finished)
     return task

@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib import messages
 from django.forms import ModelChoiceField
@@ -103,93 +103,88 @@ def _start(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-async def play(request: HttpRequest, adventure_id: Any) -> HttpResponse:
-    def build() -> tuple[HttpResponse, reader.ReaderState | None]:
-        adventure = _get_owned(request, adventure_id)
-        if adventure.status == AdventureStatus.ABANDONED:
-            messages.info(request, "That adventure was put away. Start a new one whenever you like!")
-            return redirect("adventures:list"), None
-        try:
-            state = reader.read(adventure)
-        except reader.NothingToShow as error:
-            raise Http404("This adventure has no chapters.") from error
-        if state.written is not None:
-            telemetry.record_chapter_viewed(
-                adventure_id=adventure.id, chapter_number=state.written.number, chapter_kind=state.written.kind
-            )
-        given = services.feedback_given(visitor=visitors.known_visitor(request), user=request.user)
-        context = state.context(feedback_given=given, signed_in=request.user.is_authenticated)
-        context["ws_url"] = f"/ws/adventures/{adventure.id}/"
-        return render(request, "adventures/play.html", context), state
-
-    response, state = await sync_to_async(build)()
-    if state is not None and state.chapters:
-        await extras.request_missing(state.adventure.id, state.chapters[-1:], state.adventure.agency_options)
+def play(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    adventure = _get_owned(request, adventure_id)
+    if adventure.status == AdventureStatus.ABANDONED:
+        messages.info(request, "That adventure was put away. Start a new one whenever you like!")
+        return redirect("adventures:list")
+    try:
+        state = reader.read(adventure)
+    except reader.NothingToShow as error:
+        raise Http404("This adventure has no chapters.") from error
+    if state.written is not None:
+        telemetry.record_chapter_viewed(
+            adventure_id=adventure.id, chapter_number=state.written.number, chapter_kind=state.written.kind
+        )
+    given = services.feedback_given(visitor=visitors.known_visitor(request), user=request.user)
+    context = state.context(feedback_given=given, signed_in=request.user.is_authenticated)
+    context["ws_url"] = f"/ws/adventures/{adventure.id}/"
+    response = render(request, "adventures/play.html", context)
+    if state.chapters:
+        async_to_sync(extras.request_missing)(adventure.id, state.chapters[-1:], adventure.agency_options)
     return response
 
 
 @require_POST
-async def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
     """The no-JavaScript way to choose: record the choice, write the next chapter, and
     come back to the reader. (With JavaScript the same buttons send over the socket.)
     As on the socket, only a choice that writes a chapter counts against the limit."""
-
-    def record() -> tuple[Adventure, bool, storyteller.ChapterJob | None]:
-        adventure = _get_owned(request, adventure_id)
-        try:
-            number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
-        except ValueError:
-            number, choice = 0, ""
-        ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
-        if not ticket.allowed:
-            would_write = not (number and choice) or services.chapter_choice_check(
-                adventure_id=adventure.id, number=number, choice_id=choice
-            ) is (services.ChoiceOutcome.RECORDED)
-            if would_write:
-                telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
-                messages.info(request, ticket.message)
-            else:  # it would write nothing: no need to wait
-                messages.info(request, ALREADY_CHOSEN)
-            return adventure, False, None
-        if not (number and choice):  # "Write the next chapter" / "Try again": the chapter due
-            return adventure, True, None
-        try:
-            result, job = writing.record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
-        except Exception:
-            limits.chapter_refund(ticket)
-            raise
-        if not result.recorded:
-            limits.chapter_refund(ticket)
-            messages.info(request, ALREADY_CHOSEN)
-        return adventure, True, job
-
-    adventure, write, job = await sync_to_async(record)()
-    if write:
-        await writing.write_and_wait(adventure.id, job)
+    adventure = _get_owned(request, adventure_id)
+    write, job = _record_choice(request, adventure)
+    if write:  # the chapter is written on the server's loop, as for a socket; we wait here
+        async_to_sync(writing.write_and_wait)(adventure.id, job)
     return HttpResponseRedirect(reverse("adventures:play", args=[adventure.id]) + "#chapter")
+
+
+def _record_choice(request: HttpRequest, adventure: Adventure) -> tuple[bool, storyteller.ChapterJob | None]:
+    """Whether to write the chapter due, and its job if the choice prepared it."""
+    try:
+        number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
+    except ValueError:
+        number, choice = 0, ""
+    ticket = limits.chapter_take(visitor=visitors.visitor_id(request), ip=visitors.client_ip(request))
+    if not ticket.allowed:
+        would_write = not (number and choice) or services.chapter_choice_check(
+            adventure_id=adventure.id, number=number, choice_id=choice
+        ) is (services.ChoiceOutcome.RECORDED)
+        if would_write:
+            telemetry.record("rate_limited", adventure_id=adventure.id, limit=ticket.refused)
+            messages.info(request, ticket.message)
+        else:  # it would write nothing: no need to wait
+            messages.info(request, ALREADY_CHOSEN)
+        return False, None
+    if not (number and choice):  # "Write the next chapter" / "Try again": the chapter due
+        return True, None
+    try:
+        result, job = writing.record_choice(adventure_id=adventure.id, number=number, choice_id=choice)
+    except Exception:
+        limits.chapter_refund(ticket)
+        raise
+    if not result.recorded:
+        limits.chapter_refund(ticket)
+        messages.info(request, ALREADY_CHOSEN)
+    return True, job
 
 
 ALREADY_CHOSEN = "That choice was already made, so the story carries on from where it is."
 
 
 @require_GET
-async def recap(request: HttpRequest, adventure_id: Any) -> HttpResponse:
-    def build() -> tuple[HttpResponse, Adventure, list[Any]]:
-        adventure = _get_owned(request, adventure_id)
-        chapters = list(adventure.chapters.select_related("question").order_by("number"))
-        reviews = pages.question_reviews(chapters)
-        context = {
-            "adventure": adventure,
-            "chapters": chapters,
-            "reviews": reviews,
-            "right": sum(r["is_correct"] for r in reviews),
-            "time_spent": pages.time_spent(chapters, recap_opened=_recap_first_opened(adventure)).total_seconds(),
-        }
-        telemetry.record("recap_viewed", adventure_id=adventure.id)
-        return render(request, "adventures/recap.html", context), adventure, chapters
-
-    response, adventure, chapters = await sync_to_async(build)()
-    await extras.request_missing(adventure.id, chapters, [])
+def recap(request: HttpRequest, adventure_id: Any) -> HttpResponse:
+    adventure = _get_owned(request, adventure_id)
+    chapters = list(adventure.chapters.select_related("question").order_by("number"))
+    reviews = pages.question_reviews(chapters)
+    context = {
+        "adventure": adventure,
+        "chapters": chapters,
+        "reviews": reviews,
+        "right": sum(r["is_correct"] for r in reviews),
+        "time_spent": pages.time_spent(chapters, recap_opened=_recap_first_opened(adventure)).total_seconds(),
+    }
+    telemetry.record("recap_viewed", adventure_id=adventure.id)
+    response = render(request, "adventures/recap.html", context)
+    async_to_sync(extras.request_missing)(adventure.id, chapters, [])
     return response
 
 

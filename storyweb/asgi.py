@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels.
+"""ASGI entry point: HTTP through Django (storyweb/http.py: one trip to a thread per
+page), WebSockets through Channels.
 
 Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session and
 user from the cookie. HTTP request bodies over the limit are refused (413) before Django
@@ -12,10 +13,14 @@ from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "storyweb.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from storyweb.http import PageHandler  # noqa: E402
+
+django_asgi_app = PageHandler()  # Django's ASGI handler, a page in one trip to a thread
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

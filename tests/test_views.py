@@ -9,12 +9,12 @@ from importlib import import_module
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
-from django.core.asgi import get_asgi_application
 from django.test import Client
 from django.urls import reverse
 
 from adventures import background, services, visitors
 from adventures.models import Adventure, AdventureStatus, Chapter, LessonTopic, StoryWorld
+from storyweb.http import PageHandler
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
 from tests.support.fake_gemini import fake_gemini_server  # noqa: F401  (a fixture)
@@ -260,7 +260,7 @@ async def test_after_a_chapter_written_for_a_page_its_picture_and_title_are_made
     the request's own worker thread (Django's ASGI handler ends it with the request)."""
     settings.MEDIA_ROOT = tmp_path
     fake_gemini.configure(image_latency_ms=300)  # the picture is made well after the response
-    application = get_asgi_application()  # the HTTP half of storyweb.asgi, as daphne runs it
+    application = PageHandler()  # the HTTP half of storyweb.asgi, as daphne runs it
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[visitors.SESSION_KEY] = adventure.visitor
     await session.asave()
