@@ -4,9 +4,9 @@ message, calls a service or the writer, renders the shared partials and sends th
 While this process writes the adventure's chapter, the socket iterates the writer's
 events (`writing.ChapterWriter.subscribe`): the chapter so far, each piece, and the
 end, which carries the reader's state saved with the chapter (no second query). A
-chapter written by another process, titles and pictures arrive as group events and
-are rendered from the database. What a written chapter looks like comes from
-`reader.ReaderState`, which the page view uses too.
+chapter written by another process arrives as a group event; titles and pictures too,
+and they come rendered by whoever saved them (groups.save_and_show). What a written chapter
+looks like comes from `reader.ReaderState`, which the page view uses too.
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from adventures import (
     writing,
 )
 from adventures.consumer_faults import INTERRUPTED, ChoiceNotRecorded, Interruptible
-from adventures.forms import FeedbackForm
 from adventures.models import Adventure
 
 logger = logging.getLogger(__name__)
@@ -244,23 +243,14 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         match event:
             case writing.Started(number=number, pieces=pieces):
                 self.showing = number
-                await self.send(
-                    text_data=render(
-                        "chapter", chapter=pages.writing_view(self.meta, number, list(pieces)), meta=self.meta
-                    )
-                    + render("progress", progress=pages.progress(self.meta, number))
-                    + render("status", status=pages.status("writing"), meta=self.meta)
-                )
+                await self.send(text_data=reader.being_written(self.meta, number, pieces, status="writing"))
             case writing.Piece(number=number, text=text):
                 await self._send_piece(number, text)
             case writing.Rewound(number=number):
                 # The draft on screen was withdrawn: show the chapter empty again; the new
                 # draft streams into it.
                 self.showing = number
-                await self.send(
-                    text_data=render("chapter", chapter=pages.writing_view(self.meta, number), meta=self.meta)
-                    + render("status", status=pages.status("rewriting"), meta=self.meta)
-                )
+                await self.send(text_data=reader.being_written(self.meta, number, status="rewriting", progress=False))
             case writing.Saved(state=state):
                 if self.poller is not None:
                     self.poller.cancel()
@@ -292,13 +282,11 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
 
     async def _written_elsewhere(self, due: int | None) -> None:
         """Another process holds the pen: say so, and take over if it lets go."""
-        if due is not None:
+        if due is None:
+            await self._send_status("elsewhere")
+        else:
             self.showing = due
-            await self.send(
-                text_data=render("chapter", chapter=pages.writing_view(self.meta, due), meta=self.meta)
-                + render("progress", progress=pages.progress(self.meta, due))
-            )
-        await self._send_status("elsewhere")
+            await self.send(text_data=reader.being_written(self.meta, due, status="elsewhere"))
         if self.poller is None or self.poller.done():
             self.poller = asyncio.get_running_loop().create_task(self._wait_for_other_writer())
 
@@ -334,39 +322,14 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         await self._send_failed(event.get("reason", "unavailable"))
 
     async def adventure_chapter_updated(self, event: dict[str, Any]) -> None:
-        if event.get("number") != self.showing:
-            return
-
-        def fragment() -> str:
-            adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
-            chapter = adventure.chapters.get(number=event["number"])
-            view = pages.chapter_view(self.meta, adventure, chapter)
-            partial = {"title": "chapter-title", "choices": "choices", "narration": "chapter-narration"}.get(
-                event.get("part", ""), "chapter-image"
-            )
-            return render(partial, chapter=view)
-
-        html = await workers.database(fragment)()
-        # The writer may have moved the screen on to the next chapter meanwhile.
+        # A part saved after the chapter (title, picture, choices, narration), rendered
+        # once by whoever saved it (groups.save_and_show).
         if event.get("number") == self.showing:
-            await self.send(text_data=html)
+            await self.send(text_data=event["html"])
 
     async def adventure_agency_picture_ready(self, event: dict[str, Any]) -> None:
-        if self.showing != 1:
-            return
-
-        def fragment() -> str:
-            adventure = Adventure.objects.with_content().get(pk=self.adventure_id)
-            chapter = adventure.chapters.filter(number=1).first()
-            if chapter is None or chapter.chosen_choice:
-                return ""
-            view = pages.chapter_view(self.meta, adventure, chapter)
-            choice = view.choices[int(event["index"]) - 1]
-            return render("agency-image", choice=choice)
-
-        html = await workers.database(fragment)()
-        if html and self.showing == 1:
-            await self.send(text_data=html)
+        if self.showing == 1:
+            await self.send(text_data=event["html"])
 
     # --- Messages from the browser ---------------------------------------------------
 
@@ -426,31 +389,18 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         await self._show_state()
 
     async def _handle_feedback(self, message: protocol.Message) -> None:
-        def give() -> str:
-            user = self.scope.get("user")
-            form = FeedbackForm(dict(message.fields))
-            if not form.is_valid():
-                box = {"state": "ask", "error": next(iter(form.errors.values()))[0]}
-                return render("feedback", feedback=box, meta=self.meta)
-            # Said once already: thank them again and store nothing. Either way the box is
-            # not offered again under this socket's next chapters (another tab's feedback
-            # shows here after a reload; giving it twice stores nothing).
-            self.feedback_given = True
-            with contextlib.suppress(services.FeedbackAlreadyGiven):
-                services.feedback_give(
-                    visitor=self.visitor or "",
-                    user=user,
-                    adventure_id=self.adventure_id,
-                    chapter_number=self.showing,
-                    **form.cleaned_data,
-                )
-            return render("feedback", feedback={"state": "thanks"}, meta=self.meta)
-
-        await self.send(text_data=await workers.database(give)())
+        html, given = await workers.database(reader.feedback_reply)(
+            dict(message.fields),
+            visitor=self.visitor or "",
+            user=self.scope.get("user"),
+            adventure_id=self.adventure_id,
+            chapter_number=self.showing,
+            meta=self.meta,
+        )
+        # Not offered again under this socket's next chapters (another tab's feedback
+        # shows here after a reload; giving it twice stores nothing).
+        self.feedback_given = self.feedback_given or given
+        await self.send(text_data=html)
 
     async def _handle_summary(self, message: protocol.Message) -> None:
-        def fragment() -> str:
-            chapters = list(Adventure.objects.get(pk=self.adventure_id).chapters.order_by("number"))
-            return render("story-so-far", story_chapters=[c for c in chapters if c.number != self.showing])
-
-        await self.send(text_data=await workers.database(fragment)())
+        await self.send(text_data=await workers.database(reader.story_so_far)(self.adventure_id, self.showing))

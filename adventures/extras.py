@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -27,10 +28,6 @@ logger = logging.getLogger(__name__)
 LOCK_SECONDS = 120
 
 
-async def _announce(adventure_id: Any, event_type: str, **payload: Any) -> None:
-    await groups.announce(adventure_id, {"type": event_type, **payload})
-
-
 async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:
     """Run `work` unless another task (here or in another process) is doing it."""
     await coordination.once(f"extras:{key}", work, expires=LOCK_SECONDS)
@@ -42,10 +39,9 @@ async def _once(key: str, work: Callable[[], Awaitable[None]]) -> None:
 async def title_and_summary(chapter_id: int, brief: ChapterBrief, text: str) -> None:
     async def work() -> None:
         result = await get_provider().title_and_summary(brief, text)
-        await workers.database(services.chapter_set_title_summary)(
-            chapter_id=chapter_id, title=result.title, summary=result.summary
-        )
-        await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="title")
+        title, summary = result.title, result.summary
+        save = partial(services.chapter_set_title_summary, chapter_id=chapter_id, title=title, summary=summary)
+        await groups.save_and_show(brief.adventure_id, brief.number, "title", save)
 
     await _once(f"title:{chapter_id}", work)
 
@@ -66,13 +62,20 @@ async def chapter_picture(chapter_id: int, brief: ChapterBrief, text: str) -> No
             async with asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
                 picture = await get_provider().chapter_picture(SceneRequest(brief=brief, chapter_text=text))
                 stored = await images.store(f"adventures/{brief.adventure_id}/chapter-{brief.number}", picture)
-            await workers.database(services.chapter_picture_save)(
-                chapter_id=chapter_id, name=stored.name, alt=picture.alt, width=stored.width, height=stored.height
+            save = partial(
+                services.chapter_picture_save,
+                chapter_id=chapter_id,
+                name=stored.name,
+                alt=picture.alt,
+                width=stored.width,
+                height=stored.height,
             )
+            await groups.save_and_show(brief.adventure_id, brief.number, "image", save)
         except Exception as error:
             outcome = "timeout" if isinstance(error, TimeoutError) else "error"
             logger.warning("picture for chapter %s of %s failed: %r", brief.number, brief.adventure_id, error)
-            await workers.database(services.chapter_picture_failed)(chapter_id=chapter_id)
+            failed = partial(services.chapter_picture_failed, chapter_id=chapter_id)
+            await groups.save_and_show(brief.adventure_id, brief.number, "image", failed)
         telemetry.record(
             "image_generated",
             adventure_id=brief.adventure_id,
@@ -82,7 +85,6 @@ async def chapter_picture(chapter_id: int, brief: ChapterBrief, text: str) -> No
             outcome=outcome,
             purpose="chapter",
         )
-        await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="image")
 
     await _once(f"picture:{chapter_id}", work)
 
@@ -95,9 +97,14 @@ async def agency_picture(brief: ChapterBrief, option: AgencyOption, index: int) 
             async with asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
                 picture = await get_provider().agency_picture(brief, option)
                 stored = await images.store(f"adventures/{brief.adventure_id}/agency-{index}", picture)
-            await workers.database(services.agency_picture_save)(
-                adventure_id=brief.adventure_id, option_id=option.id, name=stored.name, alt=picture.alt
+            save = partial(
+                services.agency_picture_save,
+                adventure_id=brief.adventure_id,
+                option_id=option.id,
+                name=stored.name,
+                alt=picture.alt,
             )
+            await groups.show_agency_picture(brief.adventure_id, index, save)
         except Exception as error:
             outcome = "timeout" if isinstance(error, TimeoutError) else "error"
             logger.warning("agency picture %s of %s failed: %r", index, brief.adventure_id, error)
@@ -109,8 +116,6 @@ async def agency_picture(brief: ChapterBrief, option: AgencyOption, index: int) 
             outcome=outcome,
             purpose="agency",
         )
-        if outcome == "ok":
-            await _announce(brief.adventure_id, "adventure.agency_picture_ready", index=index)
 
     await _once(f"agency:{brief.adventure_id}:{option.id}", work)
 
@@ -129,11 +134,13 @@ async def repair_choices(chapter_id: int, brief: ChapterBrief, text: str, provis
     except Exception as error:  # the stand-in choices stay, and they work
         logger.warning("choices repair for chapter %s of %s failed: %r", brief.number, brief.adventure_id, error)
         return
-    replaced = await workers.database(services.chapter_replace_provisional_choices)(
-        chapter_id=chapter_id, provisional=provisional, choices=list(choices)
+    replace = partial(
+        services.chapter_replace_provisional_choices,
+        chapter_id=chapter_id,
+        provisional=provisional,
+        choices=list(choices),
     )
-    if replaced:
-        await _announce(brief.adventure_id, "adventure.chapter_updated", number=brief.number, part="choices")
+    await groups.save_and_show(brief.adventure_id, brief.number, "choices", replace)
 
 
 # --- Starting the work -----------------------------------------------------------------

@@ -19,6 +19,7 @@ import mimetypes
 import re
 import time
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, Protocol, runtime_checkable
 
 from django.conf import settings
@@ -138,7 +139,8 @@ async def _narrate(chapter_id: int, brief: ChapterBrief) -> None:
                 f"adventures/{brief.adventure_id}/chapter-{brief.number}-narration.wav",
                 narration_timing.wav(pcm, rate),
             )
-        if not await workers.database(services.chapter_narration_save)(chapter_id=chapter_id, name=name, timings=rows):
+        save = partial(services.chapter_narration_save, chapter_id=chapter_id, name=name, timings=rows)
+        if not await groups.save_and_show(brief.adventure_id, brief.number, "narration", save):
             await asyncio.to_thread(_delete, name)
             return
     except Exception as error:
@@ -162,8 +164,6 @@ async def _narrate(chapter_id: int, brief: ChapterBrief) -> None:
         audio_seconds=round(len(pcm) / 2 / rate, 2),
         pieces=len(pieces),
     )
-    event = {"type": "adventure.chapter_updated", "number": brief.number, "part": "narration"}
-    await groups.announce(brief.adventure_id, event)
 
 
 # --- Serving: browsers seek in audio by asking for byte ranges ---------------------------

@@ -10,12 +10,15 @@ database again.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 
-from adventures import pages, storyteller
+from adventures import pages, services, storyteller
+from adventures.forms import FeedbackForm
 from adventures.models import Adventure, AdventureStatus, Chapter
 
 PLAY = "adventures/play.html"
@@ -100,6 +103,68 @@ def read(adventure: Adventure, meta: pages.AdventureMeta | None = None) -> Reade
     finished = adventure.status == AdventureStatus.COMPLETED
     chapter = pages.chapter_view(meta, adventure, chapters[-1])
     return ReaderState(adventure, meta, chapters, None, chapter, pages.status("finished" if finished else ""))
+
+
+def being_written(
+    meta: pages.AdventureMeta, number: int, pieces: Sequence[str] = (), *, status: str, progress: bool = True
+) -> str:
+    """Chapter `number` while it is written (the pieces so far), with its status line
+    ("writing", "rewriting", "elsewhere") and, unless told not to, the progress."""
+    html = render("chapter", chapter=pages.writing_view(meta, number, list(pieces)), meta=meta)
+    if progress:
+        html += render("progress", progress=pages.progress(meta, number))
+    return html + render("status", status=pages.status(status), meta=meta)
+
+
+# The parts of a written chapter that arrive after it (extras, narration), by the
+# partial that shows each.
+PARTS = {"title": "chapter-title", "image": "chapter-image", "choices": "choices", "narration": "chapter-narration"}
+
+
+def chapter_part(adventure_id: Any, number: int, part: str) -> str:
+    """One part of a written chapter as it is now, rendered once for every page showing
+    the chapter (groups.save_and_show)."""
+    adventure = Adventure.objects.with_content().get(pk=adventure_id)
+    chapter = adventure.chapters.get(number=number)
+    view = pages.chapter_view(pages.AdventureMeta.of(adventure), adventure, chapter)
+    return render(PARTS[part], chapter=view)
+
+
+def agency_picture(adventure_id: Any, index: int) -> str:
+    """Chapter 1's choice `index` (from 1) with its picture; "" once a choice was made."""
+    adventure = Adventure.objects.with_content().get(pk=adventure_id)
+    chapter = adventure.chapters.filter(number=1).first()
+    if chapter is None or chapter.chosen_choice:
+        return ""
+    view = pages.chapter_view(pages.AdventureMeta.of(adventure), adventure, chapter)
+    return render("agency-image", choice=view.choices[index - 1])
+
+
+def story_so_far(adventure_id: Any, showing: int | None) -> str:
+    chapters = list(Adventure.objects.get(pk=adventure_id).chapters.order_by("number"))
+    return render("story-so-far", story_chapters=[c for c in chapters if c.number != showing])
+
+
+def feedback_reply(
+    fields: dict[str, Any],
+    *,
+    visitor: str,
+    user: Any,
+    adventure_id: Any,
+    chapter_number: int | None,
+    meta: pages.AdventureMeta,
+) -> tuple[str, bool]:
+    """The feedback box after the player sent it: (the box, whether feedback is now
+    given). Said once already: thank them again and store nothing."""
+    form = FeedbackForm(fields)
+    if not form.is_valid():
+        box = {"state": "ask", "error": next(iter(form.errors.values()))[0]}
+        return render("feedback", feedback=box, meta=meta), False
+    with contextlib.suppress(services.FeedbackAlreadyGiven):
+        services.feedback_give(
+            visitor=visitor, user=user, adventure_id=adventure_id, chapter_number=chapter_number, **form.cleaned_data
+        )
+    return render("feedback", feedback={"state": "thanks"}, meta=meta), True
 
 
 def read_by_id(adventure_id: Any, meta: pages.AdventureMeta | None = None) -> ReaderState:

@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from PIL import Image
 
-from adventures import background, consumers, extras, pages, telemetry
+from adventures import background, extras, reader, telemetry
 from adventures.consumers import AdventureConsumer
 from adventures.llm import offline
 from adventures.models import Adventure, Chapter, ImageStatus, TelemetryEvent
@@ -199,45 +199,45 @@ async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa
     await background.drain(60)
 
 
-async def test_a_picture_is_not_sent_once_the_screen_moved_on_to_the_next_chapter(media, monkeypatch):
-    """Chapter 1's picture is being rendered for the socket when the writer starts
-    chapter 2 on the same screen: the old picture must not land in the new chapter."""
+async def test_a_part_is_rendered_once_for_every_page_and_sent_only_to_the_chapter_it_belongs_to(media, monkeypatch):
+    """Whoever saves a picture (or title, choices, narration) renders it once, in the same
+    trip to a thread as the save; every page showing that chapter sends that HTML as it
+    is, and a page that moved on to the next chapter sends nothing."""
+    rendered: list[tuple[int, str]] = []
+    render_part = reader.chapter_part
+
+    def counting(adventure_id, number, part):
+        rendered.append((number, part))
+        return render_part(adventure_id, number, part)
+
+    monkeypatch.setattr(reader, "chapter_part", counting)
     session_key, adventure = await new_game()
-    player = Player(adventure.id, session_key)
-    await player.connect()
-    await player.receive_chapter(1)
-    await player.close()
-    await background.drain(30)
+    first, second = Player(adventure.id, session_key), Player(adventure.id, session_key)
+    await first.connect()
+    await second.connect()
+    await first.receive_chapter(1)
+    await second.receive_chapter(1)
+    seen = [await first.settle(), await second.settle()]
+    pictures = [[m for m in messages if m.startswith('<figure id="chapter-image"')] for messages in seen]
+    assert pictures[0] == pictures[1] and len(pictures[0]) == 1 and "<img" in pictures[0][0]
+    assert rendered.count((1, "image")) == 1  # once, for both pages
+    await first.close()
+    await second.close()
 
     consumer = AdventureConsumer()
-    consumer.adventure_id = str(adventure.id)
-    stored = await database_sync_to_async(Adventure.objects.with_content().get)(pk=adventure.id)
-    consumer.meta = pages.AdventureMeta.of(stored)
     sent: list[str] = []
 
     async def send(text_data=None, bytes_data=None, close=False):
         sent.append(text_data)
 
     consumer.send = send
-    render_on_pool = consumers.workers.database
-
-    def moving_on_meanwhile(function):
-        async def call():
-            html = await render_on_pool(function)()
-            consumer.showing = 2  # writing_started(2), from the writer's task
-            return html
-
-        return call
-
+    consumer.showing = 2  # the screen moved on to chapter 2
+    await consumer.adventure_chapter_updated({"number": 1, "part": "image", "html": pictures[0][0]})
+    await consumer.adventure_agency_picture_ready({"index": 1, "html": "<figure></figure>"})
+    assert sent == []
     consumer.showing = 1
-    await consumer.adventure_chapter_updated({"number": 1, "part": "image"})
-    assert len(sent) == 1 and sent[0].startswith('<figure id="chapter-image"')  # the normal case
-    monkeypatch.setattr(consumers.workers, "database", moving_on_meanwhile)
-    consumer.showing = 1
-    await consumer.adventure_chapter_updated({"number": 1, "part": "image"})
-    consumer.showing = 1
-    await consumer.adventure_agency_picture_ready({"index": 1})
-    assert len(sent) == 1
+    await consumer.adventure_chapter_updated({"number": 1, "part": "image", "html": pictures[0][0]})
+    assert sent == pictures[0]
 
 
 async def test_pictures_go_only_to_the_adventures_owner(media):
