@@ -16,10 +16,11 @@ process on the machine, so the players' and the fake Gemini's clocks line up):
 - `loop_lag`, `hop`: where the time goes (bench/diagnostics.py).
 
 "On the critical path" is a context variable set while the consumer handles a
-connect, a message or the chapter-ready event; the chapter writer's task inherits it
-(asyncio copies the context into tasks, asgiref into its worker threads), and work
-that DESIGN §5 keeps off the path (pictures, titles, visuals, the telemetry flusher)
-is spawned with it cleared. The prompts of chapters, chapter notes (the chapter
+connect, a message or the chapter-ready event, and while a chapter writer runs (its
+task starts in a context of its own, `background.spawn`); asyncio copies it into the
+tasks these start and asgiref into its worker threads, and work that DESIGN §5 keeps
+off the path (pictures, titles, visuals, the telemetry flusher) is started with it
+cleared. The prompts of chapters, chapter notes (the chapter
 picture's first request: its picture prompt) and agency pictures get a tag line
 naming the adventure, so that the fake Gemini's request log can be matched to chapters.
 """
@@ -129,6 +130,20 @@ def _on_path(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         token = _critical.set(str(self.scope["url_route"]["kwargs"]["adventure_id"]))
+        try:
+            return await method(self, *args, **kwargs)
+        finally:
+            _critical.reset(token)
+
+    return wrapper
+
+
+def _writer_on_path(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`ChapterWriter.run`: writing and saving the chapter is on its adventure's path."""
+
+    @functools.wraps(method)
+    async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        token = _critical.set(str(self.adventure_id))
         try:
             return await method(self, *args, **kwargs)
         finally:
@@ -280,12 +295,13 @@ def _prompt_tags(log: EventLog) -> None:
 def install(log: EventLog) -> None:
     from django.db.backends.signals import connection_created
 
-    from adventures import consumers, extras, telemetry
+    from adventures import consumers, extras, telemetry, writing
     from bench import diagnostics
 
     connection_created.connect(_watch_connection(log), weak=False)
     diagnostics.watch_thread_hops(log)
     _consumer_probes(log, consumers.AdventureConsumer)
+    _wrap(log, writing.ChapterWriter, "run", _writer_on_path)
     # Work that DESIGN §5 keeps off the critical path starts with the path cleared.
     for name in ("start_after_chapter", "start_agency_pictures"):
         _wrap(log, extras, name, _off_path)
