@@ -124,20 +124,20 @@ PARTS = {"title": "chapter-title", "image": "chapter-image", "choices": "choices
 def chapter_part(adventure_id: Any, number: int, part: str) -> str:
     """One part of a written chapter as it is now, rendered once for every page showing
     the chapter (groups.save_and_show)."""
-    adventure = Adventure.objects.with_content().get(pk=adventure_id)
-    chapter = adventure.chapters.get(number=number)
-    view = pages.chapter_view(pages.AdventureMeta.of(adventure), adventure, chapter)
-    return render(PARTS[part], chapter=view)
+    view = _written_view(adventure_id, number)
+    return render(PARTS[part], chapter=view) if view else ""
 
 
 def agency_picture(adventure_id: Any, index: int) -> str:
     """Chapter 1's choice `index` (from 1) with its picture; "" once a choice was made."""
+    view = _written_view(adventure_id, 1)
+    return render("agency-image", choice=view.choices[index - 1]) if view and view.choices else ""
+
+
+def _written_view(adventure_id: Any, number: int) -> pages.ChapterView | None:
     adventure = Adventure.objects.with_content().get(pk=adventure_id)
-    chapter = adventure.chapters.filter(number=1).first()
-    if chapter is None or chapter.chosen_choice:
-        return ""
-    view = pages.chapter_view(pages.AdventureMeta.of(adventure), adventure, chapter)
-    return render("agency-image", choice=view.choices[index - 1])
+    chapter = adventure.chapters.filter(number=number).first()
+    return pages.chapter_view(pages.AdventureMeta.of(adventure), adventure, chapter) if chapter else None
 
 
 def story_so_far(adventure_id: Any, showing: int | None) -> str:
