@@ -19,8 +19,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from adventures import limits, privacy, services, telemetry, visitors
+from adventures import privacy, services
 from adventures.models import Adventure
+from adventures.operations import limits, telemetry
+from adventures.play import visitors
 from adventures.safety import player_text_validator
 
 # Django's own help is written for adults (and lists the password rules as HTML); the

@@ -10,11 +10,12 @@ class AdventuresConfig(AppConfig):
     verbose_name = "StoryWeb adventures"
 
     def ready(self) -> None:
-        from adventures import checks, signals  # noqa: F401  (registers checks and signal handlers)
+        from adventures import signals  # noqa: F401  (registers the signal handlers)
+        from adventures.operations import checks  # noqa: F401  (registers the system checks)
 
 
 class StoryWebAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin, with StoryWeb's site as the default `admin.site`."""
 
     default = False  # named in INSTALLED_APPS; "adventures" itself means AdventuresConfig
-    default_site = "adventures.admin_site.StoryWebAdminSite"
+    default_site = "adventures.operations.admin_site.StoryWebAdminSite"

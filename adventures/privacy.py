@@ -11,8 +11,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from adventures import pages
 from adventures.models import Adventure, Feedback
+from adventures.play import pages
 
 EXPORT_VERSION = 1
 

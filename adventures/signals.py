@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from adventures import services, visitors
+from adventures import services
+from adventures.play import visitors
 
 
 @receiver(user_logged_in, dispatch_uid="storyweb-claim-guest-adventures")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from adventures import views
+from adventures.play import views
 
 app_name = "adventures"
 

@@ -239,7 +239,8 @@ def _consumer_probes(log: EventLog, consumer: Any) -> None:
 
 def _chapter_probes(log: EventLog) -> None:
     from adventures import services
-    from adventures.llm import base, gemini
+    from adventures.storytellers import base
+    from adventures.storytellers.gemini import provider as gemini
 
     def chapter_save(original: Any) -> Any:
         @functools.wraps(original)
@@ -264,7 +265,7 @@ def _chapter_probes(log: EventLog) -> None:
 
 
 def _prompt_tags(log: EventLog) -> None:
-    from adventures.llm import chapter_notes, prompts
+    from adventures.storytellers import chapter_notes, prompts
 
     def chapter(original: Any) -> Any:
         def wrapper(brief: Any) -> Any:
@@ -295,7 +296,8 @@ def _prompt_tags(log: EventLog) -> None:
 def install(log: EventLog) -> None:
     from django.db.backends.signals import connection_created
 
-    from adventures import consumers, extras, telemetry, writing
+    from adventures.operations import telemetry
+    from adventures.play import consumers, extras, writing
     from bench import diagnostics
 
     connection_created.connect(_watch_connection(log), weak=False)

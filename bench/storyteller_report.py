@@ -12,7 +12,7 @@ import random
 import statistics
 
 from adventures import readability
-from adventures.llm import offline_play
+from adventures.storytellers.offline import play as offline_play
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from adventures import limits, telemetry, visitors
+from adventures.operations import limits, telemetry
+from adventures.play import visitors
 from classroom import services
 from classroom.forms import JoinForm
 from classroom.middleware import become_member, set_member_cookie

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
-from adventures import outages, visitors
+from adventures.operations import outages
+from adventures.play import visitors
 from classroom import codes
 
 logger = logging.getLogger(__name__)

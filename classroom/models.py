@@ -3,7 +3,7 @@
 A child is a `ClassMember`: a nickname in one class, nothing else (no email, no
 password, no surname). While they play, the member's `visitor` id is the session's
 player id, so every adventure page and the socket know them as the owner through the
-same rule as any guest (adventures/visitors.py)."""
+same rule as any guest (adventures/play/visitors.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from adventures import plan as plan_rules
-from adventures.forms import StartOffer
 from adventures.models import AgeBand, Difficulty
+from adventures.play.forms import StartOffer
 from classroom import codes
 
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adventures import pages
 from adventures.accounts import SignupForm
 from adventures.models import Adventure
+from adventures.play import pages
 from classroom import export, figures, services
 from classroom.forms import ClassCreateForm, ClassSettingsForm
 from classroom.models import ClassMember, SchoolClass, TeacherProfile

@@ -5,7 +5,7 @@ Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session 
 user from the cookie. HTTP request bodies over the limit are refused (413) before Django
 reads them, and daphne neither keeps them nor drops oversized socket messages without
 a 1009 close (storyweb/bounds.py).
-Outside DEBUG, the deploy checks of adventures/checks.py run here so that an unsafe
+Outside DEBUG, the deploy checks of adventures/operations/checks.py run here so that an unsafe
 production configuration refuses to start.
 """
 
@@ -26,7 +26,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from adventures.checks import refuse_unsafe_production  # noqa: E402
+from adventures.operations.checks import refuse_unsafe_production  # noqa: E402
 from storyweb.bounds import BodyLimit, tune_daphne  # noqa: E402
 from storyweb.routing import websocket_urlpatterns  # noqa: E402
 

@@ -7,7 +7,7 @@ one page. `PageHandler` builds the synchronous chain instead and runs it, with t
 view, as one call on the request's own thread (Django's thread-sensitive context gives
 each request one), so a page costs the event loop three hand-offs (the request_started
 signal, this call, closing the response) and never queues behind a socket's database
-work, which runs on `adventures.workers`' pool.
+work, which runs on `adventures.runtime.workers`' pool.
 
 Views are plain synchronous functions; the few that start work on the event loop (a
 chapter to write, pictures still missing) reach it with `async_to_sync`, which from

@@ -2,7 +2,7 @@
 
 Every default runs on a laptop with nothing set: SQLite, the in-memory channel layer,
 the offline storyteller. Production sets DJANGO_DEBUG=0 and the variables named in
-README.md; our system checks (adventures/checks.py) refuse unsafe combinations.
+README.md; our system checks (adventures/operations/checks.py) refuse unsafe combinations.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "adventures.outages.OutageMiddleware",
+    "adventures.operations.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "storyweb.urls"
@@ -95,7 +95,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
     # Who holds a connection at once, per process: every HTTP request in flight (Django
     # gives each its own thread) and the STORYWEB_WORKER_THREADS threads that serve all
-    # sockets and background tasks (adventures/workers.py); each gives its connection
+    # sockets and background tasks (adventures/runtime/workers.py); each gives its connection
     # back after the request or call. So the pool bounds concurrent page loads and
     # socket calls, not players (a crowd waits its turn, up to the timeout); N
     # processes x STORYWEB_DB_POOL_MAX must stay below PostgreSQL's max_connections
@@ -291,7 +291,7 @@ GEMINI_TTS_STYLE = env.str(
 # Seconds the whole narration of one chapter (all its calls) may take.
 GEMINI_NARRATION_DEADLINE = env.float("GEMINI_NARRATION_DEADLINE", default=180.0)
 
-# Threads per process for the sockets' database and cache calls (adventures/workers.py).
+# Threads per process for the sockets' database and cache calls (adventures/runtime/workers.py).
 STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
 # Pictures: how many requests to the picture model may be in flight per process, and
 # how long the whole of one picture (scene, prompt, picture, storing) may take.

@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from adventures import accounts, views
+from adventures import accounts
+from adventures.play import views
 from classroom import joining
 
 urlpatterns = [

@@ -90,7 +90,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # PostgreSQL pool's idle ones.
     from asgiref.sync import SyncToAsync
 
-    from adventures import workers
+    from adventures.runtime import workers
 
     SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=30)
     workers.shutdown()

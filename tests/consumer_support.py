@@ -65,7 +65,7 @@ class Player:
 
     async def settle(self) -> list[str]:
         """Let background work (titles, pictures) finish and take what it pushed."""
-        from adventures import background
+        from adventures.runtime import background
 
         await background.drain()
         extra = []

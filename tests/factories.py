@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore
 
-from adventures import services, visitors
+from adventures import services
 from adventures.models import Adventure, LessonTopic, StoryWorld
+from adventures.play import visitors
 
 
 def visitor_session(visitor: str | None = None) -> tuple[str, str]:

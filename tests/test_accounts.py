@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from adventures import visitors
 from adventures.models import Adventure
+from adventures.play import visitors
 from tests.factories import start_adventure
 from tests.support.sockets import socket_answer
 from tests.support.story import write_chapters

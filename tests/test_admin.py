@@ -11,8 +11,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import escape
 
-from adventures import services, telemetry
+from adventures import services
 from adventures.models import Adventure, Chapter, Feedback, LessonTopic, Question, StoryWorld, TelemetryEvent
+from adventures.operations import telemetry
 from tests.factories import start_adventure
 from tests.test_dashboard import play
 

@@ -17,8 +17,8 @@ from adventures.art.emblems import emblem_for, twinkle
 from adventures.art.hero import Hero
 from adventures.art.scenery import choose_scenery
 from adventures.art.svg import Palette
-from adventures.llm import base
 from adventures.plan import ChapterKind
+from adventures.storytellers import base
 from tests.llm.briefs import make_brief
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -275,7 +275,7 @@ def test_the_card_title_escapes_the_option_text():
 def test_an_adventure_s_pictures_follow_its_chapters_and_draw_its_characters():
     from adventures.art import figures
     from adventures.art.scene import shot_for
-    from adventures.llm import offline_play
+    from adventures.storytellers.offline import play as offline_play
 
     for world in ("mossglow-forest", "pearlwater-deep", "silverdust-moonbase"):
         played = offline_play.play(seed=7, world=world, length=10)

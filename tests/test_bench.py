@@ -9,8 +9,8 @@ import json
 import pytest
 from django.template.loader import render_to_string
 
-from adventures import pages
-from adventures.consumers import AdventureConsumer, render
+from adventures.play import pages
+from adventures.play.consumers import AdventureConsumer, render
 from bench import figures, protocol, stats
 from bench.player import ChapterTiming, PlayerResult
 from tests import consumer_support

@@ -7,7 +7,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.sessions.models import Session
 
-from adventures import background, socket_bounds, telemetry
+from adventures.operations import telemetry
+from adventures.play import socket_bounds
+from adventures.runtime import background
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from adventures.chapter_text import (
+from adventures.storytellers.chapter_text import (
     CHOICES_MARKER,
     ChoicesInvalid,
     clean_prose,

@@ -1,4 +1,4 @@
-"""Production refuses unsafe settings (adventures/checks.py), `check --deploy` is clean
+"""Production refuses unsafe settings (adventures/operations/checks.py), `check --deploy` is clean
 with the production environment, and the ASGI application will not load without it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from adventures import checks
+from adventures.operations import checks
 from tests.support.production import SECRET_KEY, production_env
 from tests.support.servers import ROOT
 

@@ -15,8 +15,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from adventures import services, telemetry
+from adventures import services
 from adventures.models import Adventure, AdventureStatus, Chapter, CharacterVisual, Feedback, TelemetryEvent
+from adventures.operations import telemetry
 from adventures.services import cleanup
 from tests.factories import start_adventure
 from tests.test_dashboard import play

@@ -10,8 +10,9 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry
 from adventures.models import Adventure, AdventureStatus, Chapter
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 
@@ -71,8 +72,8 @@ async def test_a_whole_adventure_from_connect_to_recap_link(game):
 
 
 async def test_streamed_piece_is_escaped_exactly(game, monkeypatch):
-    from adventures.llm import offline
-    from adventures.llm.base import ChapterDone, TextPiece
+    from adventures.storytellers.base import ChapterDone, TextPiece
+    from adventures.storytellers.offline import provider as offline
 
     async def hostile_stream(self, brief):
         yield TextPiece("<script>alert('x')</script> & ")

@@ -1,4 +1,4 @@
-"""adventures/coordination.py: the same small interface in process and on Redis, atomic
+"""adventures/runtime/coordination.py: the same small interface in process and on Redis, atomic
 where it matters (counters, locks), and in agreement with Django's cache on every key."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 import pytest
 from django.core.cache import cache
 
-from adventures import coordination
+from adventures.runtime import coordination
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 

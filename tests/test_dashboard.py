@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from adventures import dashboard, services, telemetry
-from adventures.dashboard import Day, Period, Ratio
+from adventures import services
 from adventures.models import (
     Adventure,
     Chapter,
@@ -21,6 +20,8 @@ from adventures.models import (
     StoryWorld,
     TelemetryEvent,
 )
+from adventures.operations import dashboard, telemetry
+from adventures.operations.dashboard import Day, Period, Ratio
 from tests.factories import start_adventure
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,10 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from adventures import background, services, telemetry
+from adventures import services
 from adventures.models import Adventure, Chapter
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.support.story import client_for
@@ -163,8 +165,8 @@ def test_the_admin_escapes_everything_the_model_and_players_wrote(hostile_advent
 
 
 async def test_a_hostile_storyteller_reaches_every_screen_escaped(monkeypatch, admin_user):
-    from adventures.llm import offline
-    from adventures.llm.base import ChapterDone, TextPiece, TitleSummary
+    from adventures.storytellers.base import ChapterDone, TextPiece, TitleSummary
+    from adventures.storytellers.offline import provider as offline
 
     async def hostile_stream(self, brief):
         yield TextPiece(HOSTILE[:30])

@@ -18,7 +18,7 @@ def play_chapters(adventure, count: int) -> None:
     """Write `count` chapters through the services (no socket)."""
     from asgiref.sync import async_to_sync
 
-    from adventures import writing
+    from adventures.play import writing
 
     for number in range(1, count + 1):
         if number > 1:
@@ -53,7 +53,7 @@ def test_not_asked_before_chapter_five_then_asked(settings):
 def play_chapters_more(adventure, upto: int) -> None:
     from asgiref.sync import async_to_sync
 
-    from adventures import writing
+    from adventures.play import writing
 
     have = Chapter.objects.filter(adventure=adventure).count()
     for number in range(have + 1, upto + 1):

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client
 
-from adventures import pages, visitors
 from adventures.models import Adventure, Chapter, ChapterKind, TelemetryEvent
+from adventures.play import pages, visitors
 from tests.factories import start_adventure, visitor_session
 from tests.support.story import write_chapters
 

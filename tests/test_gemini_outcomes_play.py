@@ -9,12 +9,12 @@ import pytest
 from channels.db import database_sync_to_async
 
 from adventures import services
-from adventures.llm.fallback_choices import fallback_choices
-from adventures.llm.gemini_outcomes import CAUTIONS
 from adventures.models import Adventure, TelemetryEvent
 from adventures.plan import ChapterKind
-from adventures.storyteller import brief_for_written_chapter
-from adventures.writing import MESSAGES
+from adventures.play.writing import MESSAGES
+from adventures.storytellers.briefs import brief_for_written_chapter
+from adventures.storytellers.fallback_choices import fallback_choices
+from adventures.storytellers.gemini.outcomes import CAUTIONS
 from tests.consumer_support import Player, choice_ids
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
 from tests.support import fake_gemini as fg

@@ -9,10 +9,11 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry
-from adventures.chapter_text import validate_choices
 from adventures.models import Adventure, AdventureStatus, Chapter
+from adventures.operations import telemetry
 from adventures.plan import ChapterKind
+from adventures.runtime import background
+from adventures.storytellers.chapter_text import validate_choices
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry
 from adventures.models import Adventure, Chapter, CharacterVisual, Feedback
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids, htmx_message
 from tests.factories import start_adventure, visitor_session
 

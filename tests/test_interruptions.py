@@ -10,9 +10,12 @@ from channels.layers import get_channel_layer
 from django.db import OperationalError
 from django.template.loader import render_to_string
 
-from adventures import background, consumer_faults, services, telemetry, writing
-from adventures.consumers import AdventureConsumer
+from adventures import services
 from adventures.models import Chapter
+from adventures.operations import telemetry
+from adventures.play import consumer_faults, writing
+from adventures.play.consumers import AdventureConsumer
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 
@@ -104,7 +107,7 @@ async def test_a_database_down_at_connect_says_so_and_ends_the_socket(game, monk
 
 
 def test_pages_answer_a_kind_503_when_the_database_is_down(client, monkeypatch):
-    from adventures import views
+    from adventures.play import views
 
     monkeypatch.setattr(views, "_home_context", broken)
     response = client.get("/")

@@ -1,6 +1,6 @@
 """Cost limits trigger at exactly the set numbers, say so kindly, are recorded in
 telemetry, and reset when their window (fixed, keyed by time) moves on. Time is moved
-by replacing adventures.limits' clock, never by sleeping."""
+by replacing adventures.operations.limits' clock, never by sleeping."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 
-from adventures import background, limits, telemetry
 from adventures.models import Adventure, Chapter, TelemetryEvent
+from adventures.operations import limits, telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.support.story import client_for
@@ -24,7 +25,7 @@ FORM = {"world": "pearlwater-deep", "topic": "ocean-life", "difficulty": "standa
 
 
 class Clock:
-    """Stands in for the `time` module inside adventures.limits."""
+    """Stands in for the `time` module inside adventures.operations.limits."""
 
     def __init__(self, now: float) -> None:
         self.now = now

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from adventures import limits
+from adventures.operations import limits
 from tests.test_limits import START, Clock
 
 pytestmark = [pytest.mark.django_db]

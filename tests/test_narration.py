@@ -1,4 +1,4 @@
-"""The Gemini narration (adventures/narration.py) through the fake Gemini server, on both
+"""The Gemini narration (adventures/play/narration.py) through the fake Gemini server, on both
 routes (AI Studio and Vertex AI): made once from the saved text, stored as a WAV file
 beside the pictures, timed per sentence, pushed to the open page, served only to the
 owner, counted, cleaned up; and when it fails, no file and the browser's voice."""
@@ -12,9 +12,13 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from adventures import background, chapter_text, extras, narration_timing, services, telemetry
-from adventures.dashboard import last_days, narrations
+from adventures import services
 from adventures.models import Chapter, NarrationStatus, TelemetryEvent
+from adventures.operations import telemetry
+from adventures.operations.dashboard import last_days, narrations
+from adventures.play import extras, narration_timing
+from adventures.runtime import background
+from adventures.storytellers import chapter_text
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)

@@ -1,13 +1,13 @@
-"""Sentence timings of a narration (adventures/narration_timing.py) and the speech
-decoding (llm/gemini_speech.py): plain asserts, no server, no database."""
+"""Sentence timings of a narration (adventures/play/narration_timing.py) and the speech
+decoding (storytellers/gemini/speech.py): plain asserts, no server, no database."""
 
 from __future__ import annotations
 
 import pytest
 
-from adventures import narration_timing as timing
-from adventures.llm.gemini_calls import BadReply
-from adventures.llm.gemini_speech import decode
+from adventures.play import narration_timing as timing
+from adventures.storytellers.gemini.calls import BadReply
+from adventures.storytellers.gemini.speech import decode
 from tests.support.fake_gemini import replies
 
 # The same cases run through static/js/sentences.js in tests/browser/test_narration.py.

@@ -13,8 +13,10 @@ import statistics
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, readability, telemetry
+from adventures import readability
 from adventures.models import Chapter, LessonTopic, StoryWorld
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 

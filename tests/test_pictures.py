@@ -11,10 +11,12 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from PIL import Image
 
-from adventures import background, extras, reader, telemetry
-from adventures.consumers import AdventureConsumer
-from adventures.llm import offline
 from adventures.models import Adventure, Chapter, ImageStatus, TelemetryEvent
+from adventures.operations import telemetry
+from adventures.play import extras, reader
+from adventures.play.consumers import AdventureConsumer
+from adventures.runtime import background
+from adventures.storytellers.offline import provider as offline
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)

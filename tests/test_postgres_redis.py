@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from adventures import background, telemetry
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.conftest import redis_db_index
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session

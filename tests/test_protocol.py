@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from adventures import protocol
+from adventures.play import protocol
 
 
 def test_what_htmx_sends_for_a_choice():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils.html import escape
 
-from adventures import storyteller
-from adventures.llm import prompts
 from adventures.models import Chapter
 from adventures.plan import ChapterKind
+from adventures.storytellers import briefs as storyteller
+from adventures.storytellers import prompts
 from tests.factories import start_adventure, visitor_session
 from tests.llm import briefs
 from tests.test_views import visitor_of, write_chapters

@@ -7,9 +7,12 @@ from statistics import mean
 
 import pytest
 
-from adventures import library, readability, reading_level, storyteller
-from adventures.llm import offline_prose, prompts
+from adventures import library, readability
 from adventures.models import Adventure
+from adventures.storytellers import briefs as storyteller
+from adventures.storytellers import prompts
+from adventures.storytellers.offline import prose as offline_prose
+from adventures.storytellers.offline import reading_level
 from tests.factories import start_adventure
 from tests.llm.briefs import make_brief
 

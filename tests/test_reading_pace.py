@@ -3,7 +3,7 @@
 A brisk reader (a chapter every 12 s) who double-clicks and reconnects now and then
 plays a Long adventure to the end under the default limits; a stale or duplicate choice
 costs nothing; one address, cookies dropped and X-Forwarded-For forged, reads no more
-than the per-address limits allow. Time moves by replacing adventures.limits' clock.
+than the per-address limits allow. Time moves by replacing adventures.operations.limits' clock.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 import storyweb.settings as defaults
-from adventures import background, limits, telemetry, visitors
 from adventures.models import Chapter
+from adventures.operations import limits, telemetry
+from adventures.play import visitors
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.test_limits import START, Clock, offered_again

@@ -12,8 +12,10 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from adventures import background, services, telemetry
+from adventures import services
 from adventures.models import Chapter, Feedback
+from adventures.operations import telemetry
+from adventures.runtime import background
 from storyweb.asgi import application
 from tests.consumer_support import ORIGIN, Player
 from tests.factories import start_adventure, visitor_session

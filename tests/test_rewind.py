@@ -8,10 +8,11 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry
-from adventures.llm import offline
-from adventures.llm.base import ChapterDone, Rewind, TextPiece
 from adventures.models import Chapter, TelemetryEvent
+from adventures.operations import telemetry
+from adventures.runtime import background
+from adventures.storytellers.base import ChapterDone, Rewind, TextPiece
+from adventures.storytellers.offline import provider as offline
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 

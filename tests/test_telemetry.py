@@ -11,8 +11,9 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import Client
 
-from adventures import background, telemetry
 from adventures.models import Adventure, Chapter, TelemetryEvent
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 

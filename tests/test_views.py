@@ -12,8 +12,10 @@ from channels.testing import HttpCommunicator
 from django.test import Client
 from django.urls import reverse
 
-from adventures import background, services, visitors
+from adventures import services
 from adventures.models import Adventure, AdventureStatus, Chapter, LessonTopic, StoryWorld
+from adventures.play import visitors
+from adventures.runtime import background
 from storyweb.http import PageHandler
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)

@@ -1,4 +1,4 @@
-"""adventures/workers.py: the sockets' database and cache calls run on a small pool of
+"""adventures/runtime/workers.py: the sockets' database and cache calls run on a small pool of
 threads of the game's own, never on asgiref's one shared thread."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import threading
 import pytest
 from django.db import connection
 
-from adventures import workers
 from adventures.models import StoryWorld
+from adventures.runtime import workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

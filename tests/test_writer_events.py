@@ -10,8 +10,10 @@ import pytest
 from asgiref.sync import SyncToAsync, sync_to_async
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry, writing
 from adventures.models import Chapter
+from adventures.operations import telemetry
+from adventures.play import writing
+from adventures.runtime import background
 from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.support.story import client_for

@@ -7,7 +7,8 @@ import hashlib
 import math
 import random
 
-from ..llm.base import AgencyOption, ChapterBrief
+from adventures.storytellers.base import AgencyOption, ChapterBrief
+
 from .emblems import agency_kind, draw_emblem, emblem_for
 from .svg import Palette, Svg, lighten, mix, smooth_ridge, sparkle
 

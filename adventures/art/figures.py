@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..llm.base import Character
+from adventures.storytellers.base import Character
+
 from .hero import _CLOTHES, Hero
 from .stage import Stage
 from .svg import darken, lighten, mix

@@ -8,7 +8,8 @@ import math
 import random
 import re
 
-from ..llm.base import AgencyOption
+from adventures.storytellers.base import AgencyOption
+
 from .emblems import draw_emblem, emblem_for
 from .stage import WOOD, Stage
 from .svg import Palette, lighten, mix, sparkle

@@ -10,11 +10,14 @@ import random
 import re
 from typing import NamedTuple
 
+from adventures import plan
 from adventures.plan import ChapterKind
+from adventures.storytellers.base import ChapterBrief, Character
+from adventures.storytellers.offline import grammar as offline_grammar
+from adventures.storytellers.offline import names as offline_names
+from adventures.storytellers.offline import plot as offline_plot
+from adventures.storytellers.offline import words as offline_words
 
-from .. import plan
-from ..llm import offline_grammar, offline_names, offline_plot, offline_words
-from ..llm.base import ChapterBrief, Character
 from . import figures, motifs, obstacles
 from .emblems import agency_kind
 from .hero import Hero, draw_agency

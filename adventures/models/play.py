@@ -189,7 +189,7 @@ class Chapter(models.Model):
     image_alt = models.CharField(max_length=300, blank=True)
     image_width = models.PositiveSmallIntegerField(null=True, blank=True)
     image_height = models.PositiveSmallIntegerField(null=True, blank=True)
-    # The Gemini narration (adventures/narration.py): a WAV file beside the picture and,
+    # The Gemini narration (adventures/play/narration.py): a WAV file beside the picture and,
     # per sentence of the text, [letters before it, start s, end s] for the highlight.
     narration = models.FileField(upload_to=chapter_image_path, blank=True, max_length=200)
     narration_status = models.CharField(max_length=8, choices=NarrationStatus.choices, default=NarrationStatus.NONE)

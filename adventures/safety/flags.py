@@ -11,7 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 
-from adventures import background, telemetry
+from adventures.operations import telemetry
+from adventures.runtime import background
 
 logger = logging.getLogger(__name__)
 

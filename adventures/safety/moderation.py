@@ -12,9 +12,9 @@ from typing import Any
 
 from django.conf import settings
 
-from adventures.llm.base import ChapterBrief, Provider, ProviderError, Verdict
-from adventures.llm.prompts import Prompt
 from adventures.safety import screen
+from adventures.storytellers.base import ChapterBrief, Provider, ProviderError, Verdict
+from adventures.storytellers.prompts import Prompt
 
 CATEGORIES = ("none", *screen.CATEGORIES, "hate", "frightening", "dangerous_activity")
 

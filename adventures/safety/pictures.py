@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from adventures.llm.base import ChapterBrief, Provider
 from adventures.safety import moderation
 from adventures.safety.flags import flag_record
+from adventures.storytellers.base import ChapterBrief, Provider
 
 
 async def checked_picture_prompt(

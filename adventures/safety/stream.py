@@ -17,9 +17,9 @@ from collections.abc import AsyncGenerator
 
 from django.conf import settings
 
-from adventures.llm.base import ChapterBrief, ChapterDone, Provider, ProviderError, Rewind, TextPiece, Verdict
 from adventures.safety import moderation, screen
 from adventures.safety.flags import flag_record
+from adventures.storytellers.base import ChapterBrief, ChapterDone, Provider, ProviderError, Rewind, TextPiece, Verdict
 
 
 class ChapterRefused(ProviderError):

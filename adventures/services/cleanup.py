@@ -91,7 +91,7 @@ def _delete_batch(ids: list[Any], candidates: QuerySet[Adventure]) -> CleanupRep
     (SQLite has no row locks; its immediate transactions already keep writers out.)
     Files go only after the commit, so a rolled-back batch keeps its pictures.
     """
-    from adventures import images
+    from adventures import picture_store as images
 
     with transaction.atomic():
         rows = list(candidates.filter(pk__in=ids).select_for_update().values_list("pk", "agency_options"))

@@ -1,4 +1,4 @@
-"""Writes for a chapter's narration (adventures/narration.py makes it)."""
+"""Writes for a chapter's narration (adventures/play/narration.py makes it)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from adventures import content_load as content_loader
-from adventures import library, plan, telemetry
+from adventures import library, plan
 from adventures.models import (
     Adventure,
     AdventureStatus,
@@ -30,6 +30,7 @@ from adventures.models import (
     LessonTopic,
     StoryWorld,
 )
+from adventures.operations import telemetry
 from adventures.shapes import AgencyOption, Choice
 
 

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from adventures.chapter_text import paragraphs as split_paragraphs
+from adventures.storytellers.chapter_text import paragraphs as split_paragraphs
 
 register = template.Library()
 

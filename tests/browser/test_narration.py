@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from adventures import narration_timing
+from adventures.play import narration_timing
 from tests.browser.test_play import begin, wait_for_chapter
 from tests.browser.test_read_aloud import HIGHLIGHT, STUB, screen
 from tests.support.fake_gemini import FakeGemini

@@ -6,8 +6,8 @@ import random
 from typing import Any
 
 from adventures import library, plan
-from adventures.llm import base
 from adventures.plan import ChapterKind
+from adventures.storytellers import base
 
 
 def _world(slug: str | None, rng: random.Random) -> dict[str, Any]:

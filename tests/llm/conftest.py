@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 from google.oauth2.credentials import Credentials
 
-from adventures.llm import gemini_config, get_provider, reset_providers
+from adventures.storytellers import get_provider, reset_providers
+from adventures.storytellers.gemini import config as gemini_config
 from tests.support.fake_gemini import FakeGemini, fake_gemini_server  # noqa: F401 (a fixture)
 
 ROUTES = ("ai-studio", "vertex-ai")

@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, limits, telemetry
-from adventures.llm import get_provider
-from adventures.llm.base import LimitReached
 from adventures.models import Chapter, TelemetryEvent
+from adventures.operations import limits, telemetry
 from adventures.plan import ChapterKind
+from adventures.runtime import background
+from adventures.storytellers import get_provider
+from adventures.storytellers.base import LimitReached
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 from tests.llm import briefs

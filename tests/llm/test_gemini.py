@@ -11,13 +11,13 @@ import pytest
 from channels.db import database_sync_to_async
 from PIL import Image
 
-from adventures import telemetry
-from adventures.llm import chapter_notes, get_provider, prompts
-from adventures.llm.base import ChapterDone, LimitReached, ProviderError, SceneRequest, StoryLost, TextPiece
-from adventures.llm.gemini import GeminiProvider
 from adventures.models import TelemetryEvent
+from adventures.operations import telemetry
 from adventures.plan import ChapterKind
 from adventures.safety import moderation
+from adventures.storytellers import chapter_notes, get_provider, prompts
+from adventures.storytellers.base import ChapterDone, LimitReached, ProviderError, SceneRequest, StoryLost, TextPiece
+from adventures.storytellers.gemini.provider import GeminiProvider
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies

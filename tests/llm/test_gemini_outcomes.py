@@ -13,9 +13,12 @@ import re
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import coordination, telemetry
-from adventures.llm import get_provider, prompts
-from adventures.llm.base import (
+from adventures.models import TelemetryEvent
+from adventures.operations import telemetry
+from adventures.plan import ChapterKind
+from adventures.runtime import coordination
+from adventures.storytellers import get_provider, prompts
+from adventures.storytellers.base import (
     AgencyOption,
     ChapterDone,
     ProviderError,
@@ -25,11 +28,9 @@ from adventures.llm.base import (
     StorytellerBusy,
     TextPiece,
 )
-from adventures.llm.fallback_choices import fallback_choices
-from adventures.llm.gemini_calls import BUSY, quota_key
-from adventures.llm.gemini_outcomes import CAUTIONS
-from adventures.models import TelemetryEvent
-from adventures.plan import ChapterKind
+from adventures.storytellers.fallback_choices import fallback_choices
+from adventures.storytellers.gemini.calls import BUSY, quota_key
+from adventures.storytellers.gemini.outcomes import CAUTIONS
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies

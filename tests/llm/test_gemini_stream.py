@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from adventures.chapter_text import clean_prose
-from adventures.llm.gemini_stream import StreamedChapter
+from adventures.storytellers.chapter_text import clean_prose
+from adventures.storytellers.gemini.stream import StreamedChapter
 
 RAW = (
     "## Chapter 3: The Plum Gate\n\n"

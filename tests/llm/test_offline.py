@@ -10,11 +10,15 @@ import re
 import pytest
 
 from adventures import art, library, plan
-from adventures.chapter_text import paragraphs, validate_choices, word_count
-from adventures.llm import base, offline_names, offline_plot, offline_prose, offline_words
-from adventures.llm.offline import OfflineProvider, pieces
-from adventures.llm.offline_grammar import capitalise_sentences, definite, head, past_tense
 from adventures.plan import ChapterKind
+from adventures.storytellers import base
+from adventures.storytellers.chapter_text import paragraphs, validate_choices, word_count
+from adventures.storytellers.offline import names as offline_names
+from adventures.storytellers.offline import plot as offline_plot
+from adventures.storytellers.offline import prose as offline_prose
+from adventures.storytellers.offline import words as offline_words
+from adventures.storytellers.offline.grammar import capitalise_sentences, definite, head, past_tense
+from adventures.storytellers.offline.provider import OfflineProvider, pieces
 from tests.llm.briefs import make_brief
 
 _WORLDS = library.read_worlds()
@@ -419,7 +423,7 @@ async def test_the_pace_comes_from_the_setting(settings, monkeypatch):
     async def fake_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr("adventures.llm.offline.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("adventures.storytellers.offline.provider.asyncio.sleep", fake_sleep)
     streamed, _ = await write(brief_for(3, ChapterKind.STORY, "fernback-valley"))
     assert delays == [0.025] * len(streamed)
 

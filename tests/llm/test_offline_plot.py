@@ -1,5 +1,5 @@
 """The offline storyteller tells a plot: whole adventures in every world with every kind
-of agency, played through the storyteller (adventures/llm/offline_play.py)."""
+of agency, played through the storyteller (adventures/storytellers/offline/play.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import re
 import pytest
 
 from adventures import library, plan, readability
-from adventures.llm import offline_play, offline_plot, offline_words
-from adventures.llm.offline_grammar import definite
 from adventures.plan import ChapterKind
+from adventures.storytellers.offline import play as offline_play
+from adventures.storytellers.offline import plot as offline_plot
+from adventures.storytellers.offline import words as offline_words
+from adventures.storytellers.offline.grammar import definite
 
 WORLDS = [w["slug"] for w in library.read_worlds()]
 AGENCIES = library.AGENCY_CATEGORIES
@@ -157,7 +159,7 @@ def test_no_night_sights_on_a_sunny_day():
 
 
 def test_the_narration_says_the_pronoun_after_the_name():
-    from adventures.llm.offline_grammar import hero_pronouns
+    from adventures.storytellers.offline.grammar import hero_pronouns
 
     text = "Ravi laughed. Ravi was tired. Ravi went on. “Ravi is here,” said Ravi. Ravi sat. Ravi's bag fell."
     assert hero_pronouns(text, "Ravi", "they") == (

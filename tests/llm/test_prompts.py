@@ -10,10 +10,10 @@ import sys
 import pytest
 
 from adventures import plan
-from adventures.chapter_text import CHOICES_MARKER
-from adventures.llm import chapter_notes, prompts
-from adventures.llm.base import PastChapter
 from adventures.plan import ChapterKind
+from adventures.storytellers import chapter_notes, prompts
+from adventures.storytellers.base import PastChapter
+from adventures.storytellers.chapter_text import CHOICES_MARKER
 from tests.llm import briefs
 
 # Briefs are frozen, so tests can share them; building one parses the content files.
@@ -223,7 +223,7 @@ def test_agency_picture_prompt_shows_the_option_in_the_world_style():
 
 def test_prompt_builders_and_stream_cleaning_import_neither_the_orm_nor_the_network():
     code = (
-        "import sys; import adventures.llm.prompts, adventures.llm.gemini_stream; "
+        "import sys; import adventures.storytellers.prompts, adventures.storytellers.gemini.stream; "
         "bad = [m for m in sys.modules if m.startswith(('django.db', 'adventures.models', 'google', 'aiohttp', "
         "'httpx2'))]; "
         "sys.exit(f'imports {bad}' if bad else 0)"

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 
-from adventures import background, telemetry
 from adventures.models import Adventure, AdventureStatus, Chapter, TelemetryEvent
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)

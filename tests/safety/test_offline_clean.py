@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from adventures import library, telemetry
-from adventures.llm.base import ChapterDone, Rewind, TextPiece
-from adventures.llm.offline import OfflineProvider
+from adventures import library
+from adventures.operations import telemetry
 from adventures.plan import ChapterKind
 from adventures.safety import screen
 from adventures.safety.stream import safe_chapter
+from adventures.storytellers.base import ChapterDone, Rewind, TextPiece
+from adventures.storytellers.offline.provider import OfflineProvider
 from tests.llm.briefs import make_brief
 
 _WORLDS = library.read_worlds()

@@ -15,8 +15,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from adventures import services, telemetry
+from adventures import services
 from adventures.models import Adventure, Chapter, CharacterVisual, Feedback, TelemetryEvent
+from adventures.operations import telemetry
 from tests.factories import start_adventure, visitor_session
 from tests.support.story import client_for
 from tests.test_dashboard import play

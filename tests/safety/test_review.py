@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from adventures import dashboard
 from adventures.models import SafetyFlag, TelemetryEvent
+from adventures.operations import dashboard
 from adventures.safety.flags import flag_record
 from tests.factories import start_adventure
 

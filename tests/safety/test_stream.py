@@ -7,9 +7,9 @@ import dataclasses
 
 import pytest
 
-from adventures import telemetry
-from adventures.llm.base import ChapterDone, ProviderError, Rewind, TextPiece, Verdict
+from adventures.operations import telemetry
 from adventures.safety.stream import ChapterRefused, safe_chapter
+from adventures.storytellers.base import ChapterDone, ProviderError, Rewind, TextPiece, Verdict
 from tests.llm.briefs import make_brief
 
 BRIEF = make_brief(number=3, kind="story", seed=4)
@@ -166,8 +166,8 @@ async def test_a_providers_own_rewind_passes_through_and_forgets_the_held_senten
 
 
 async def test_the_offline_judge_runs_the_local_screen_once_over_the_finished_chapter(settings, monkeypatch):
-    from adventures.llm.offline import OfflineProvider
     from adventures.safety import moderation
+    from adventures.storytellers.offline.provider import OfflineProvider
 
     settings.STORYWEB_SAFETY_SCREEN = settings.STORYWEB_SAFETY_MODERATION = True
     screened = []

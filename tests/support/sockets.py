@@ -7,7 +7,8 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 
-from adventures import background, telemetry
+from adventures.operations import telemetry
+from adventures.runtime import background
 from tests.consumer_support import Player
 
 

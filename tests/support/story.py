@@ -8,8 +8,11 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.test import Client
 
-from adventures import background, services, telemetry, writing
+from adventures import services
 from adventures.models import Chapter
+from adventures.operations import telemetry
+from adventures.play import writing
+from adventures.runtime import background
 
 
 async def _write(adventure_id: Any) -> None:

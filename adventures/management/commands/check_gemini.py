@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from google.genai import errors as genai_errors
 from google.genai import types
 
-from adventures.llm.base import ProviderError
-from adventures.llm.gemini_calls import describe
-from adventures.llm.gemini_config import make_client
+from adventures.storytellers.base import ProviderError
+from adventures.storytellers.gemini.calls import describe
+from adventures.storytellers.gemini.config import make_client
 
 # What the storyteller calls on each model.
 NEEDS = {

@@ -19,7 +19,7 @@ import wave
 import zlib
 from typing import Any
 
-CHOICES_MARKER = "[[CHOICES]]"  # the protocol with adventures/chapter_text.py
+CHOICES_MARKER = "[[CHOICES]]"  # the protocol with adventures/storytellers/chapter_text.py
 
 _PARAGRAPHS = (
     (

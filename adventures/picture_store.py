@@ -1,0 +1,136 @@
+"""Pictures: a provider's picture -> a web-sized file in Django's storage.
+
+Raster pictures (the Gemini path) are scaled down and re-encoded as WebP with Pillow;
+the offline storyteller's SVG scenes are stored as they are. Each process has at most
+STORYWEB_IMAGES_IN_FLIGHT requests to a picture model in flight at once (the provider
+takes a place from `in_flight_limit()` for each), and each picture, from its scene
+description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE, extras.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from adventures.storytellers.base import Picture
+
+MAX_WIDTH = 1024
+WEBP_QUALITY = 80
+
+_semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+class PictureInvalid(ValueError):
+    """The provider's bytes are not a picture we can show."""
+
+
+@dataclass(frozen=True)
+class StoredPicture:
+    name: str  # the path in storage
+    width: int
+    height: int
+
+
+def in_flight_limit() -> asyncio.Semaphore:
+    """This event loop's cap on pictures being made at once."""
+    loop = asyncio.get_running_loop()
+    if loop not in _semaphores:
+        _semaphores.clear()  # an old loop (tests) is gone with its tasks
+        _semaphores[loop] = asyncio.Semaphore(settings.STORYWEB_IMAGES_IN_FLIGHT)
+    return _semaphores[loop]
+
+
+def _svg_size(data: bytes) -> tuple[int, int]:
+    head = data[:2000].decode("utf-8", "replace")
+    if "<svg" not in head or re.search(r"<script|\bon\w+\s*=|<foreignObject", data.decode("utf-8", "replace"), re.I):
+        raise PictureInvalid("not a plain SVG picture")
+    box = re.search(r'viewBox="\s*[\d.]+\s+[\d.]+\s+([\d.]+)\s+([\d.]+)\s*"', head)
+    if not box:
+        raise PictureInvalid("the SVG has no viewBox")
+    return round(float(box.group(1))), round(float(box.group(2)))
+
+
+def web_version(picture: Picture) -> tuple[bytes, str, int, int]:
+    """(data, file extension, width, height) ready to store and serve."""
+    if picture.mime_type == "image/svg+xml":
+        width, height = _svg_size(picture.data)
+        return picture.data, "svg", width, height
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(picture.data))
+        image.load()
+    except (UnidentifiedImageError, OSError) as error:
+        raise PictureInvalid(f"unreadable picture: {error}") from error
+    rgb = image.convert("RGB")
+    if rgb.width > MAX_WIDTH:
+        rgb = rgb.resize((MAX_WIDTH, round(rgb.height * MAX_WIDTH / rgb.width)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    rgb.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue(), "webp", rgb.width, rgb.height
+
+
+def _save(stem: str, picture: Picture) -> StoredPicture:
+    data, extension, width, height = web_version(picture)
+    name = default_storage.save(f"{stem}.{extension}", ContentFile(data))
+    return StoredPicture(name=name, width=width, height=height)
+
+
+async def store(stem: str, picture: Picture) -> StoredPicture:
+    """Convert and save off the event loop (Pillow and file storage are blocking)."""
+    return await asyncio.to_thread(_save, stem, picture)
+
+
+def delete_files(names: list[str]) -> int:
+    """Remove stored pictures; returns how many existed."""
+    removed = 0
+    for name in names:
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
+            removed += 1
+    return removed
+
+
+# --- Pictures made once and reused ----------------------------------------------------
+# A picture whose request depends only on shared content (an agency option of a world)
+# is kept under the hash of its request: every later adventure, and every retry of
+# chapter 1, reuses it instead of paying for it again. Adventures store their own copy,
+# so cleaning up an adventure never touches these.
+
+REUSED_FOLDER = "reused"
+_EXTENSIONS = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg", "image/svg+xml": "svg"}
+
+
+def content_key(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _reused_get(key: str) -> tuple[bytes, str] | None:
+    for mime_type, extension in _EXTENSIONS.items():
+        name = f"{REUSED_FOLDER}/{key}.{extension}"
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as stored:
+                return stored.read(), mime_type
+    return None
+
+
+def _reused_put(key: str, data: bytes, mime_type: str) -> None:
+    name = f"{REUSED_FOLDER}/{key}.{_EXTENSIONS.get(mime_type, 'png')}"
+    if not default_storage.exists(name):  # two makers at once: the first one stays
+        default_storage.save(name, ContentFile(data))
+
+
+async def reused_get(key: str) -> tuple[bytes, str] | None:
+    """The bytes and type of the picture kept under `key`, if one was made."""
+    return await asyncio.to_thread(_reused_get, key)
+
+
+async def reused_put(key: str, data: bytes, mime_type: str) -> None:
+    await asyncio.to_thread(_reused_put, key, data, mime_type)
