@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,22 @@ def watch_loop(log: EventLog) -> None:
                 log.write("loop_lag", ms=round(late * 1000, 1))
 
     _monitors.append(loop.create_task(monitor(), name="bench-loop-lag"))  # a strong reference
+
+
+def watch_gc(log: EventLog) -> None:
+    """Log each garbage collection that stops the process for over 5 ms (the loop waits
+    through it as it does through a long callback)."""
+    started: list[float] = []
+
+    def callback(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started[:] = [time.perf_counter()]
+        elif started:
+            ms = (time.perf_counter() - started.pop()) * 1000
+            if ms > 5:
+                log.write("gc", gen=info["generation"], ms=round(ms, 1), collected=info["collected"])
+
+    gc.callbacks.append(callback)
 
 
 def watch_thread_hops(log: EventLog) -> None:

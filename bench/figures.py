@@ -128,6 +128,7 @@ def diagnostics(
     arrivals = _fake_times(requests, "chapter", "arrived")
     llm_first_chunk = {key: at + ttft_ms / 1000 for key, at in arrivals.items()}
     lags = [e["ms"] for e in events if e["e"] == "loop_lag"]
+    pauses = [e["ms"] for e in events if e["e"] == "gc"]
     hops = [e for e in events if e["e"] == "hop"]
     by_function: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for hop in hops:
@@ -141,6 +142,12 @@ def diagnostics(
             "count": len(lags),
             "over_50ms": sum(1 for lag in lags if lag > 50),
             "max": max(lags, default=None),
+        },
+        "gc_pauses_over_5ms": {
+            "count": len(pauses),
+            "over_50ms": sum(1 for pause in pauses if pause > 50),
+            "max": max(pauses, default=None),
+            "total_ms": round(sum(pauses)),
         },
         "thread_hop_wait_ms": Summary.of(h["wait"] for h in hops).as_dict(2),
         "thread_busy_ms_per_chapter": round(sum(h["busy"] for h in hops) / per_chapter, 1),

@@ -13,7 +13,7 @@ process on the machine, so the players' and the fake Gemini's clocks line up):
   fragment of a chapter was handed to the socket;
 - `stream_done`: the provider's stream of a chapter ended (as the server saw it);
 - `saved`: the chapter's save transaction committed;
-- `loop_lag`, `hop`: where the time goes (bench/diagnostics.py).
+- `loop_lag`, `hop`, `gc`: where the time goes (bench/diagnostics.py).
 
 "On the critical path" is a context variable set while the consumer handles a
 connect, a message or the chapter-ready event, and while a chapter writer runs (its
@@ -302,6 +302,7 @@ def install(log: EventLog) -> None:
 
     connection_created.connect(_watch_connection(log), weak=False)
     diagnostics.watch_thread_hops(log)
+    diagnostics.watch_gc(log)
     _consumer_probes(log, consumers.AdventureConsumer)
     _wrap(log, writing.ChapterWriter, "run", _writer_on_path)
     # Work that DESIGN §5 keeps off the critical path starts with the path cleared.
