@@ -1,8 +1,11 @@
 """ASGI entry point: HTTP through Django (storyweb/http.py: one trip to a thread per
 page), WebSockets through Channels.
 
-Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session and
-user from the cookie. HTTP request bodies over the limit are refused (413) before Django
+Sockets are checked against ALLOWED_HOSTS (Origin header) and carry the session from
+the cookie, unread: the consumer reads it, the user and the adventure in one call on
+its worker pool (channels' AuthMiddleware would read the user first, in a thread hop of
+its own on asgiref's one thread for thread-sensitive calls, where every connecting
+socket of the process waits in line). HTTP request bodies over the limit are refused (413) before Django
 reads them, and daphne neither keeps them nor drops oversized socket messages without
 a 1009 close (storyweb/bounds.py).
 Outside DEBUG, the deploy checks of adventures/operations/checks.py run here so that an unsafe
@@ -22,9 +25,9 @@ from storyweb.http import PageHandler  # noqa: E402
 
 django_asgi_app = PageHandler()  # Django's ASGI handler, a page in one trip to a thread
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from adventures.operations.checks import refuse_unsafe_production  # noqa: E402
 from storyweb.bounds import BodyLimit, tune_daphne  # noqa: E402
@@ -36,6 +39,6 @@ tune_daphne()
 application = ProtocolTypeRouter(
     {
         "http": BodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

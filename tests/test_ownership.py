@@ -127,6 +127,27 @@ def test_a_guest_browser_loses_the_adventure_that_moved_into_an_account(django_u
     assert snapshot(adventure) == before
 
 
+def test_an_accounts_socket_is_its_own_until_the_password_changes_elsewhere(users_adventure):
+    """The socket reads the user from the session as the pages do (Django's own check of
+    the session's auth hash): the owner is served; once the password was changed on
+    another device, this browser's old session is a stranger's, on the socket as on the
+    pages."""
+    client = Client()
+    client.get("/")
+    assert client.post("/accounts/login/", {"username": "owner", "password": PASSWORD}).status_code == 302
+    key = client.cookies["sessionid"].value
+    answer, fragment = socket_answer(users_adventure.id, key)
+    assert answer == "served"
+    assert 'id="chapter"' in fragment
+    owner = users_adventure.user
+    owner.set_password("another-long-Passphrase-for-7-owls")
+    owner.save()
+    before = snapshot(users_adventure)
+    assert socket_answer(users_adventure.id, key) == ("refused", 4403)
+    assert client.get(f"/adventures/{users_adventure.id}/").status_code == 404
+    assert snapshot(users_adventure) == before
+
+
 @pytest.mark.parametrize(
     "path",
     ["/adventures/1/", "/adventures/1/recap/", "/adventures/not-a-uuid/", "/adventures/00000000000000000000/"],

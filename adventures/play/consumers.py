@@ -63,6 +63,7 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
     adventure_id: str
     meta: pages.AdventureMeta
     visitor: str | None
+    user: Any = None  # the signed-in user or AnonymousUser, read at connect with the adventure
     authorised = False  # True once the adventure is known to be this socket's
     showing: int | None = None  # the chapter number on the player's screen
     group: str | None = None
@@ -94,7 +95,7 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         self.meta, state = owned
-        user = self.scope.get("user")
+        user = self.user
         keys = socket_bounds.socket_keys(
             adventure_id=self.adventure_id,
             visitor=self.visitor,
@@ -112,9 +113,11 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         await self._show(state)
 
     def _load_owned(self) -> tuple[pages.AdventureMeta, reader.ReaderState | None] | None:
-        """The adventure if it is this visitor's, with the reader's state: one thread call."""
-        self.visitor = visitors.visitor_of_session(self.scope.get("session"))
-        user = self.scope.get("user")
+        """Who is playing (the session's visitor and user) and the adventure if it is
+        theirs, with the reader's state: one thread call."""
+        session = self.scope.get("session")
+        self.visitor = visitors.visitor_of_session(session)
+        self.user = user = visitors.user_of_session(session)
         adventure = (
             Adventure.objects.owned_by(visitor=self.visitor, user=user)
             .with_content()
@@ -150,7 +153,7 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
     def _read_of(self, adventure: Adventure, meta: pages.AdventureMeta) -> reader.ReaderState | None:
         """`reader.read`, None for an adventure with nothing to show; also whether this
         visitor has given feedback already (the feedback box depends on it)."""
-        self.feedback_given = services.feedback_given(visitor=self.visitor, user=self.scope.get("user"))
+        self.feedback_given = services.feedback_given(visitor=self.visitor, user=self.user)
         try:
             return reader.read(adventure, meta)
         except reader.NothingToShow:
@@ -161,9 +164,8 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         written = state.written
         if written is None:
             return
-        user = self.scope.get("user")
         self.showing = self.shown_written = written.number
-        signed_in = bool(user and user.is_authenticated)
+        signed_in = bool(self.user and self.user.is_authenticated)
         await self.send(text_data=state.fragments(feedback_given=self.feedback_given, signed_in=signed_in))
         await telemetry.arecord_chapter_viewed(
             adventure_id=self.adventure_id, chapter_number=written.number, chapter_kind=written.kind
@@ -382,7 +384,7 @@ class AdventureConsumer(Interruptible, _OnTheLoop, AsyncWebsocketConsumer):
         html, given = await workers.database(reader.feedback_reply)(
             dict(message.fields),
             visitor=self.visitor or "",
-            user=self.scope.get("user"),
+            user=self.user,
             adventure_id=self.adventure_id,
             chapter_number=self.showing,
             meta=self.meta,
