@@ -124,6 +124,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # is ready, and a page that reconnects reads the state from the database. (Its reader
 # polls with its own short timeout; the socket timeout bounds publish and subscribe.)
 CHANNEL_LAYER_SOCKET_TIMEOUT = 15
+# Each "host" of the pub/sub layer is a shard with its own connections and its own lock,
+# which every subscribe (a socket connecting), unsubscribe and publish (a group message)
+# takes for one round trip to Redis. With one shard, 200 players' group messages and
+# connects queued behind each other there for seconds (the benchmark: sockets not
+# accepted within daphne's 5 s). The same Redis listed N times is N shards; a message
+# published on any of them reaches every subscriber, so processes need not agree on N.
+CHANNEL_LAYER_SHARDS = env.int("STORYWEB_CHANNEL_LAYER_SHARDS", default=8)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -135,7 +142,8 @@ if REDIS_URL:
                         "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
                         "socket_connect_timeout": 5,
                     }
-                ],
+                ]
+                * CHANNEL_LAYER_SHARDS,
                 "prefix": env.str("STORYWEB_REDIS_PREFIX", default="storyweb"),
             },
         }
@@ -293,6 +301,11 @@ GEMINI_NARRATION_DEADLINE = env.float("GEMINI_NARRATION_DEADLINE", default=180.0
 
 # Threads per process for the sockets' database and cache calls (adventures/runtime/workers.py).
 STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
+# Connections per process for locks, counters and flags on Redis (adventures/runtime/
+# coordination.py), and the seconds a call waits for a free one before it fails. A crowd
+# waits its turn: redis-py's own pool would refuse the 101st call at once.
+STORYWEB_REDIS_CONNECTIONS = env.int("STORYWEB_REDIS_CONNECTIONS", default=200)
+STORYWEB_REDIS_POOL_TIMEOUT = env.float("STORYWEB_REDIS_POOL_TIMEOUT", default=5.0)
 # Pictures: how many requests to the picture model may be in flight per process, and
 # how long the whole of one picture (scene, prompt, picture, storing) may take.
 STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=32)

@@ -40,6 +40,26 @@ async def test_counters_are_atomic_under_concurrency(state):
     assert await state.decr("count") == 49
 
 
+async def test_a_crowd_larger_than_the_pool_waits_its_turn(state, settings):
+    """More calls at once than the process has Redis connections: each waits for a free
+    one instead of failing (redis-py's default pool refuses the call past its size)."""
+
+    def forget_clients() -> None:  # the next call makes a client with the pool as now set
+        current = coordination.shared._current()
+        if isinstance(current, coordination.RedisState):
+            current._clients.clear()
+
+    settings.STORYWEB_REDIS_CONNECTIONS = 2
+    forget_clients()
+    try:
+        assert await state.add("crowd", 0, expires=30)
+        # 150 at once: more than redis-py's default pool of 100 would lend.
+        values = await asyncio.gather(*(state.incr("crowd") for _ in range(150)))
+        assert sorted(values) == list(range(1, 151))
+    finally:
+        forget_clients()
+
+
 async def test_a_missing_counter_is_an_error_not_a_counter_without_expiry(state):
     with pytest.raises(ValueError):
         await state.incr("never-added")

@@ -72,17 +72,28 @@ async def test_a_socket_quiet_for_longer_than_a_read_timeout_stays_open():
 
 
 async def test_the_channel_layer_carries_group_messages_between_two_layers():
-    """Two layer instances stand in for two processes."""
+    """Two layer instances stand in for two processes: one as configured (the same Redis
+    as several shards, each with its own connections and lock), one with a single shard,
+    as a process with another STORYWEB_CHANNEL_LAYER_SHARDS would have. A group message
+    published on any shard reaches the subscriber, whichever shard its group hashes to."""
     from channels_redis.pubsub import RedisPubSubChannelLayer
 
     config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
-    one, two = RedisPubSubChannelLayer(**config), RedisPubSubChannelLayer(**config)
+    assert len(config["hosts"]) == settings.CHANNEL_LAYER_SHARDS > 1
+    one = RedisPubSubChannelLayer(**{**config, "hosts": config["hosts"][:1]})
+    two = RedisPubSubChannelLayer(**config)
+    groups = [f"adventure-probe-{n}" for n in range(12)]
+    assert len({two._get_shard(two._get_group_channel_name(g)) for g in groups}) > 1  # several shards in play
     channel = await two.new_channel()
-    await two.group_add("adventure-probe", channel)
-    await one.group_send("adventure-probe", {"type": "adventure.chapter_ready", "number": 3})
+    for group in groups:
+        await two.group_add(group, channel)
+    for number, group in enumerate(groups):
+        await one.group_send(group, {"type": "adventure.chapter_ready", "number": number})
     async with asyncio.timeout(5):
-        assert await two.receive(channel) == {"type": "adventure.chapter_ready", "number": 3}
-    await two.group_discard("adventure-probe", channel)
+        received = [await two.receive(channel) for _ in groups]
+    assert sorted(m["number"] for m in received) == list(range(len(groups)))
+    for group in groups:
+        await two.group_discard(group, channel)
     await one.flush()
     await two.flush()
 

@@ -135,7 +135,14 @@ class RedisState:
         client = self._clients.get(loop)
         if client is None:
             location = settings.CACHES["default"]["LOCATION"]  # REDIS_URL (one server)
-            client = self._clients[loop] = aredis.Redis.from_url(location)
+            # A bounded pool whose callers wait for a free connection (up to the timeout)
+            # rather than fail with "Too many connections" when a crowd arrives at once.
+            pool = aredis.BlockingConnectionPool.from_url(
+                location,
+                max_connections=settings.STORYWEB_REDIS_CONNECTIONS,
+                timeout=settings.STORYWEB_REDIS_POOL_TIMEOUT,
+            )
+            client = self._clients[loop] = aredis.Redis.from_pool(pool)
         return client
 
     def _key(self, key: str) -> str:
