@@ -301,6 +301,9 @@ GEMINI_NARRATION_DEADLINE = env.float("GEMINI_NARRATION_DEADLINE", default=180.0
 
 # Threads per process for the sockets' database and cache calls (adventures/runtime/workers.py).
 STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
+# Threads per process for page requests (storyweb/http.py); a page without JavaScript that
+# waits for its chapter holds one for the chapter's writing.
+STORYWEB_PAGE_THREADS = env.int("STORYWEB_PAGE_THREADS", default=32)
 # Connections per process for locks, counters and flags on Redis (adventures/runtime/
 # coordination.py), and the seconds a call waits for a free one before it fails. A crowd
 # waits its turn: redis-py's own pool would refuse the 101st call at once.

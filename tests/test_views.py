@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 from importlib import import_module
 
@@ -249,6 +250,27 @@ def test_every_world_has_a_picture_on_the_picker(client):
         assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
         assert response.content.startswith(b"<svg") and len(response.content) < 60_000
     assert client.get("/worlds/nowhere/picture.svg").status_code == 404
+
+
+async def test_pages_run_on_the_page_pool_not_on_a_thread_of_their_own(monkeypatch):
+    """Django's ASGI handler would start a thread for every page (its thread-sensitive
+    context) and stop it afterwards; ours reuses the page pool's threads."""
+    ran_on: list[str] = []
+    get_response = PageHandler.get_response
+
+    def recording(self, request):
+        ran_on.append(threading.current_thread().name)
+        return get_response(self, request)
+
+    monkeypatch.setattr(PageHandler, "get_response", recording)
+    application = PageHandler()
+    for _ in range(3):  # one after another: the same idle thread serves each
+        response = await HttpCommunicator(application, "GET", "/", headers=[(b"host", b"localhost")]).get_response(
+            timeout=30
+        )
+        assert response["status"] == 200 and b"<form" in response["body"]
+    assert len(ran_on) == 3 and all(name.startswith("storyweb-page") for name in ran_on)
+    assert len(set(ran_on)) == 1
 
 
 async def test_after_a_chapter_written_for_a_page_its_picture_and_title_are_made(

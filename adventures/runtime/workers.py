@@ -9,6 +9,7 @@ one single thread, so one player's slow moment makes every other player wait in 
 (the benchmark measured 45 calls a chapter there). None of the game's calls needs that
 thread: each service call is a complete transaction of its own and each cache call
 stands alone. So they run on a small pool of STORYWEB_WORKER_THREADS threads instead.
+Page requests run on a pool of their own (STORYWEB_PAGE_THREADS, storyweb/http.py).
 
 Each database call closes stale connections before and after, as channels does. A
 PostgreSQL connection goes back to its pool after every call (`CONN_MAX_AGE=0`); a
@@ -29,49 +30,62 @@ from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.db import connections
 
-_executor: ThreadPoolExecutor | None = None
-_threads = 0  # how many threads the current pool has started
-_lock = threading.Lock()
+
+class _Pool:
+    """A pool of threads with a database connection each, started on first use."""
+
+    def __init__(self, prefix: str, size_setting: str) -> None:
+        self.prefix, self.size_setting = prefix, size_setting
+        self._executor: ThreadPoolExecutor | None = None
+        self._threads = 0  # how many threads the current pool has started
+        self._lock = threading.Lock()
+
+    def _thread_started(self) -> None:
+        with self._lock:
+            self._threads += 1
+
+    def executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=getattr(settings, self.size_setting),
+                    thread_name_prefix=self.prefix,
+                    initializer=self._thread_started,
+                )
+            return self._executor
+
+    def shutdown(self) -> None:
+        with self._lock:
+            stopping, threads = self._executor, self._threads
+            self._executor, self._threads = None, 0
+        if stopping is None:
+            return
+        if threads:
+            everyone = threading.Barrier(threads)  # so that each thread takes one close
+
+            def close_mine() -> None:
+                connections.close_all()
+                everyone.wait(timeout=30)
+
+            for future in [stopping.submit(close_mine) for _ in range(threads)]:
+                future.result()
+        stopping.shutdown(wait=True)
 
 
-def _thread_started() -> None:
-    global _threads
-    with _lock:
-        _threads += 1
+_sockets = _Pool("storyweb-worker", "STORYWEB_WORKER_THREADS")
+_pages = _Pool("storyweb-page", "STORYWEB_PAGE_THREADS")
 
 
 def executor() -> ThreadPoolExecutor:
-    global _executor
-    with _lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(
-                max_workers=settings.STORYWEB_WORKER_THREADS,
-                thread_name_prefix="storyweb-worker",
-                initializer=_thread_started,
-            )
-        return _executor
+    return _sockets.executor()
 
 
 def shutdown() -> None:
-    """Close every worker thread's database connection and stop the pool, waiting for
+    """Close every pool thread's database connection and stop both pools, waiting for
     calls under way (tests do this before they drop the test database). The next call
-    starts a new pool."""
-    global _executor, _threads
-    with _lock:
-        stopping, threads = _executor, _threads
-        _executor, _threads = None, 0
-    if stopping is None:
-        return
-    if threads:
-        everyone = threading.Barrier(threads)  # so that each thread takes one close
-
-        def close_mine() -> None:
-            connections.close_all()
-            everyone.wait(timeout=30)
-
-        for future in [stopping.submit(close_mine) for _ in range(threads)]:
-            future.result()
-    stopping.shutdown(wait=True)
+    starts new pools."""
+    _sockets.shutdown()
+    _pages.shutdown()
 
 
 def _keeping_sqlite_open[**P, R](function: Callable[P, R]) -> Callable[P, R]:
@@ -88,6 +102,16 @@ def _keeping_sqlite_open[**P, R](function: Callable[P, R]) -> Callable[P, R]:
 
 
 def database[**P, R](function: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """`database_sync_to_async(function)`, on the pool."""
-    call = DatabaseSyncToAsync(_keeping_sqlite_open(function), thread_sensitive=False, executor=executor())
+    """`database_sync_to_async(function)`, on the sockets' pool."""
+    return _on(_sockets, function)
+
+
+def page[**P, R](function: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """The same, on the pages' own pool (storyweb/http.py): a page never waits for a
+    socket's thread, nor a socket for a page's."""
+    return _on(_pages, function)
+
+
+def _on[**P, R](pool: _Pool, function: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    call = DatabaseSyncToAsync(_keeping_sqlite_open(function), thread_sensitive=False, executor=pool.executor())
     return cast(Callable[P, Coroutine[Any, Any, R]], call)
