@@ -119,3 +119,14 @@ async def test_counters_counted_together_start_with_their_expiry_and_agree_with_
     await asyncio.sleep(1.3)
     assert await state.get("b") is None  # "b" kept the expiry it started with
     assert await state.count([("b", 30)]) == [1]  # and starts afresh
+
+
+async def test_a_count_and_flags_read_together(state):
+    """The daily cap's count and the flags that may hold a model call back come in one
+    call (one round trip to Redis): values as Django's cache wrote them, None if unset."""
+    await asyncio.to_thread(cache.set, "flag", {"until": "tomorrow"}, 30)
+    counted, read = await state.count_and_read([("calls", 30)], ["flag", "unset"])
+    assert counted == [1] and read == [{"until": "tomorrow"}, None]
+    counted, read = await state.count_and_read([("calls", 30)], [])
+    assert counted == [2] and read == []
+    assert await asyncio.to_thread(cache.get, "calls") == 2

@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -183,10 +185,19 @@ def llm_call_allowed() -> bool:
 
 
 async def allm_call_allowed() -> bool:
-    if await _acount(LLM_CALLS_PER_DAY, "site", settings.STORYWEB_LLM_CALLS_PER_DAY):
-        return True
+    allowed, _ = await allm_call_and_flags([])
+    return allowed
+
+
+async def allm_call_and_flags(flags: Sequence[str]) -> tuple[bool, list[Any]]:
+    """Count one more call to the model against the daily cap (True while within it) and
+    read the shared `flags` that may hold the call back: one round trip to Redis."""
+    key = LLM_CALLS_PER_DAY.key("site", time.time())
+    [used], values = await coordination.shared.count_and_read([(key, LLM_CALLS_PER_DAY.timeout)], flags)
+    if used <= settings.STORYWEB_LLM_CALLS_PER_DAY:
+        return True, values
     telemetry.record("rate_limited", limit="llm")
-    return False
+    return False, values
 
 
 def login_allowed(*, ip: str, username: str) -> bool:

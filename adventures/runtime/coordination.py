@@ -68,6 +68,9 @@ class SharedState(Protocol):
     async def release(self, key: str, token: Any) -> bool: ...
     async def count(self, counters: Sequence[tuple[str, float]], delta: int = 1) -> list[int]: ...
     async def uncount(self, keys: Sequence[str], delta: int = 1) -> None: ...
+    async def count_and_read(
+        self, counters: Sequence[tuple[str, float]], keys: Sequence[str], delta: int = 1
+    ) -> tuple[list[int], list[Any]]: ...
 
 
 class LocalState:
@@ -115,6 +118,11 @@ class LocalState:
         for key in keys:
             with contextlib.suppress(ValueError):  # expired: nothing to give back
                 django_cache.decr(key, delta)
+
+    async def count_and_read(
+        self, counters: Sequence[tuple[str, float]], keys: Sequence[str], delta: int = 1
+    ) -> tuple[list[int], list[Any]]:
+        return await self.count(counters, delta), [django_cache.get(key) for key in keys]
 
 
 class RedisState:
@@ -200,6 +208,22 @@ class RedisState:
     async def uncount(self, keys: Sequence[str], delta: int = 1) -> None:
         if keys:
             await self._client().eval(_UNCOUNT, len(keys), *[self._key(key) for key in keys], delta)
+
+    async def count_and_read(
+        self, counters: Sequence[tuple[str, float]], keys: Sequence[str], delta: int = 1
+    ) -> tuple[list[int], list[Any]]:
+        """`count` and a `get` of each of `keys`, in one round trip (a pipeline)."""
+        counted = [self._key(key) for key, _ in counters]
+        seconds = [self._seconds(expires) or 0 for _, expires in counters]
+        async with self._client().pipeline(transaction=False) as pipe:
+            if counted:
+                pipe.eval(_COUNT, len(counted), *counted, delta, *seconds)
+            if keys:
+                pipe.mget([self._key(key) for key in keys])
+            replies = list(await pipe.execute()) if counted or keys else []
+        values = [int(value) for value in replies.pop(0)] if counted else []
+        read = [None if value is None else self._serializer.loads(value) for value in replies.pop(0)] if keys else []
+        return values, read
 
 
 class _Shared:

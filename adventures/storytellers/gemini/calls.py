@@ -200,14 +200,15 @@ class Call:
         self.ratings: list[dict[str, object]] = []
 
     async def __aenter__(self) -> Call:
-        if not await limits.allm_call_allowed():
+        # A used-up daily quota (or a picture model that just said 429) is shared by every
+        # process through the cache: no call is sent until it has passed. The flags are
+        # read with the daily cap's count, in one round trip.
+        flags = [quota_key(self.model)] + ([cool_key(self.model)] if self.kind in PICTURE_KINDS else [])
+        allowed, raised = await limits.allm_call_and_flags(flags)
+        if not allowed:
             self._record("limited", None)
             raise LimitReached(limits.FRIENDLY_MESSAGES["llm"])
-        # A used-up daily quota (or a picture model that just said 429) is shared by every
-        # process through the cache: no call is sent until it has passed.
-        if await coordination.shared.get(quota_key(self.model)) or (
-            self.kind in PICTURE_KINDS and await coordination.shared.get(cool_key(self.model))
-        ):
+        if any(raised):
             self._record("busy", None)
             raise StorytellerBusy(BUSY)
         return self
