@@ -63,6 +63,20 @@ def _after(later: dict[Key, float], earlier: dict[Key, float]) -> list[float]:
     return [(later[key] - earlier[key]) * 1000 for key in later if key in earlier]
 
 
+def _took(requests: Iterable[dict[str, Any]], kind: str) -> dict[Key, float]:
+    """Seconds the fake took to answer each chapter's last request of this kind."""
+    found: dict[Key, float] = {}
+    for request in requests:
+        if request.get("k") == kind:
+            found[(request["a"], request["n"])] = request["ended"] - request["arrived"]
+    return found
+
+
+def _net_after(later: dict[Key, float], earlier: dict[Key, float], model: dict[Key, float]) -> list[float]:
+    """`_after`, less the model's own time in between (none where there was no call)."""
+    return [(later[key] - earlier[key] - model.get(key, 0.0)) * 1000 for key in later if key in earlier]
+
+
 def critical_transactions(events: list[dict[str, Any]], chapters: list[Key]) -> tuple[dict[Key, int], Counter[str]]:
     """Write transactions on each chapter's critical path: those the probe tagged with the
     adventure, each counted in the first chapter whose final fragment went out after it
@@ -174,6 +188,8 @@ def compute(
     shown = [c for c in chapters if c.final is not None]
     keys = [(c.adventure, c.number) for c in shown]
     stream_ends = _fake_times(requests, "chapter", "ended", last=True)
+    moderation = _took(requests, "moderation")
+    picture_requests = _fake_times(requests, "scene", "arrived")
     first_words = [
         (c.first_piece - c.asked) * 1000 - ttft_ms for c in chapters if c.after_choice and c.first_piece is not None
     ]
@@ -200,8 +216,15 @@ def compute(
         "saved_after_stream_end_ms": Summary.of(_after(_first(events, "saved"), stream_ends)).as_dict(),
         "final_sent_after_stream_end_ms": Summary.of(_after(_first(events, "final_sent"), stream_ends)).as_dict(),
         "final_received_after_stream_end_ms": Summary.of(_after(received, stream_ends)).as_dict(),
-        "picture_request_after_stream_end_ms": Summary.of(
-            _after(_fake_times(requests, "scene", "arrived"), stream_ends)
+        "picture_request_after_stream_end_ms": Summary.of(_after(picture_requests, stream_ends)).as_dict(),
+        # The budget's lines after the stream's end count our own time: the finished
+        # chapter's moderation call is model time, taken out as the TTFT is from first words.
+        "moderation_call_ms": Summary.of(seconds * 1000 for seconds in moderation.values()).as_dict(),
+        "final_sent_after_stream_end_net_ms": Summary.of(
+            _net_after(_first(events, "final_sent"), stream_ends, moderation)
+        ).as_dict(),
+        "picture_request_after_stream_end_net_ms": Summary.of(
+            _net_after(picture_requests, stream_ends, moderation)
         ).as_dict(),
         "pictures_requested": sum(1 for r in requests if r.get("k") == "scene"),
         "pictures_received_by_players": sum(p.pictures for p in players),
@@ -227,8 +250,8 @@ def compute(
         "probe_missing": sorted({e["what"] for e in events if e["e"] == "probe_missing"}),
     }
     fw = figures["first_words_minus_ttft_ms"]
-    final = figures["final_sent_after_stream_end_ms"]
-    picture = figures["picture_request_after_stream_end_ms"]
+    final = figures["final_sent_after_stream_end_net_ms"]
+    picture = figures["picture_request_after_stream_end_net_ms"]
     agency = figures["agency_pictures"]
     budget_checks = {
         "first_words_p50": _within(fw["p50"], BUDGET["first_words_p50"]),

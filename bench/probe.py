@@ -21,8 +21,9 @@ task starts in a context of its own, `background.spawn`); asyncio copies it into
 tasks these start and asgiref into its worker threads, and work that DESIGN §5 keeps
 off the path (pictures, titles, visuals, the telemetry flusher) is started with it
 cleared. The prompts of chapters, chapter notes (the chapter
-picture's first request: its picture prompt) and agency pictures get a tag line
-naming the adventure, so that the fake Gemini's request log can be matched to chapters.
+picture's first request: its picture prompt), agency pictures and the finished
+chapter's moderation call get a tag line naming the adventure, so that the fake
+Gemini's request log can be matched to chapters.
 """
 
 from __future__ import annotations
@@ -266,6 +267,7 @@ def _chapter_probes(log: EventLog) -> None:
 
 def _prompt_tags(log: EventLog) -> None:
     from adventures.storytellers import chapter_notes, prompts
+    from adventures.storytellers.gemini import provider as gemini
 
     def chapter(original: Any) -> Any:
         def wrapper(brief: Any) -> Any:
@@ -282,6 +284,16 @@ def _prompt_tags(log: EventLog) -> None:
 
         return wrapper
 
+    def moderation(original: Any) -> Any:
+        # The finished chapter's moderation call: model time between the stream's end
+        # and the save, which the figures take out as they take out the TTFT.
+        async def wrapper(self: Any, brief: Any, text: str, *, kind: str) -> Any:
+            if kind == "chapter":
+                text += tag(brief.adventure_id, brief.number, "moderation")
+            return await original(self, brief, text, kind=kind)
+
+        return wrapper
+
     def agency_picture(original: Any) -> Any:
         def wrapper(brief: Any, option: Any) -> str:
             return original(brief, option) + tag(brief.adventure_id, brief.number, "agency", option.id)
@@ -291,6 +303,7 @@ def _prompt_tags(log: EventLog) -> None:
     _wrap(log, prompts, "chapter", chapter)
     _wrap(log, chapter_notes, "prompt_text", scene)
     _wrap(log, prompts, "agency_picture", agency_picture)
+    _wrap(log, gemini.GeminiProvider, "moderate", moderation)
 
 
 def install(log: EventLog) -> None:

@@ -177,6 +177,7 @@ def test_figures_line_up_the_three_clocks():
     requests = [
         {"a": a, "n": 1, "k": "chapter", "arrived": 10.01, "ended": 10.95},
         {"a": a, "n": 2, "k": "chapter", "arrived": 12.01, "ended": 13.0},
+        {"a": a, "n": 2, "k": "moderation", "arrived": 13.001, "ended": 13.021},  # model time 20 ms
         {"a": a, "n": 2, "k": "scene", "arrived": 13.04, "ended": 13.4},
         *({"a": a, "n": 1, "k": "agency", "x": str(i), "arrived": 10.02 + i / 1000, "ended": 10.9} for i in range(3)),
     ]
@@ -195,6 +196,12 @@ def test_figures_line_up_the_three_clocks():
     assert result["final_sent_after_stream_end_ms"]["max"] == pytest.approx(40.0)
     assert result["saved_after_stream_end_ms"]["count"] == 1  # only chapter 2 has a "saved" event here
     assert result["picture_request_after_stream_end_ms"]["p50"] == pytest.approx(40.0)
+    # The budget's lines take the moderation call's model time out (chapter 1 had none).
+    assert result["moderation_call_ms"]["max"] == pytest.approx(20.0)
+    net = result["final_sent_after_stream_end_net_ms"]
+    assert net["count"] == 2 and net["max"] == pytest.approx(40.0) and net["p50"] == pytest.approx(25.0)
+    assert result["picture_request_after_stream_end_net_ms"]["p50"] == pytest.approx(20.0)
+    assert result["budget"]["final_after_stream_p95"] and result["budget"]["picture_after_chapter_p95"]
     assert result["write_tx_per_chapter_critical"]["max"] == 2
     assert result["write_tx_per_chapter_all"] == 2.0
     assert result["agency_pictures"]["parallel"] == 1
