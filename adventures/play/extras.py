@@ -18,14 +18,12 @@ from typing import Any
 
 from django.conf import settings
 
-from adventures import picture_store as images
-from adventures import services
+from adventures import picture_store, services
 from adventures.models import Chapter, ImageStatus
 from adventures.operations import telemetry
 from adventures.play import groups, narration
 from adventures.runtime import background, coordination, workers
-from adventures.storytellers import briefs as storyteller
-from adventures.storytellers import get_provider
+from adventures.storytellers import briefs, get_provider
 from adventures.storytellers.base import AgencyOption, ChapterBrief, ChoiceRepairer, SceneRequest
 
 logger = logging.getLogger(__name__)
@@ -66,7 +64,7 @@ async def chapter_picture(chapter_id: int, brief: ChapterBrief, text: str) -> No
         try:
             async with asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
                 picture = await get_provider().chapter_picture(SceneRequest(brief=brief, chapter_text=text))
-                stored = await images.store(f"adventures/{brief.adventure_id}/chapter-{brief.number}", picture)
+                stored = await picture_store.store(f"adventures/{brief.adventure_id}/chapter-{brief.number}", picture)
             save = partial(
                 services.chapter_picture_save,
                 chapter_id=chapter_id,
@@ -101,7 +99,7 @@ async def agency_picture(brief: ChapterBrief, option: AgencyOption, index: int) 
         try:
             async with asyncio.timeout(settings.STORYWEB_IMAGE_DEADLINE):
                 picture = await get_provider().agency_picture(brief, option)
-                stored = await images.store(f"adventures/{brief.adventure_id}/agency-{index}", picture)
+                stored = await picture_store.store(f"adventures/{brief.adventure_id}/agency-{index}", picture)
             save = partial(
                 services.agency_picture_save,
                 adventure_id=brief.adventure_id,
@@ -173,21 +171,21 @@ async def request_missing(adventure_id: Any, chapters: list[Chapter], agency_opt
     """Ask again for whatever a rendered page found missing: a picture that never
     arrived (still pending, nobody making it), a title or summary, an agency picture."""
     for chapter in narration.missing(chapters):
-        brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, chapter.number)
+        brief, _ = await workers.database(briefs.brief_for_written_chapter)(adventure_id, chapter.number)
         narration.start(chapter.pk, brief)
     for chapter in chapters:
         needs_picture = chapter.image_status == ImageStatus.PENDING and not background.running(f"picture:{chapter.pk}")
         needs_title = not chapter.title and not background.running(f"title:{chapter.pk}")
         if not (needs_picture or needs_title):
             continue
-        brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, chapter.number)
+        brief, _ = await workers.database(briefs.brief_for_written_chapter)(adventure_id, chapter.number)
         if needs_picture:
             background.spawn(chapter_picture(chapter.pk, brief, chapter.text), name=f"picture:{chapter.pk}")
         if needs_title:
             background.spawn(title_and_summary(chapter.pk, brief, chapter.text), name=f"title:{chapter.pk}")
     missing_agency = [o for o in agency_options if not o.image]
     if missing_agency and chapters and not chapters[0].chosen_choice and not background.running("agency-picture:"):
-        brief, _ = await workers.database(storyteller.brief_for_written_chapter)(adventure_id, 1)
+        brief, _ = await workers.database(briefs.brief_for_written_chapter)(adventure_id, 1)
         for index, option in enumerate(brief.agency_options, start=1):
             if not agency_options[index - 1].image:
                 background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{adventure_id}:{index}")

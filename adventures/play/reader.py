@@ -21,7 +21,7 @@ from adventures import services
 from adventures.models import Adventure, AdventureStatus, Chapter
 from adventures.play import pages
 from adventures.play.forms import FeedbackForm
-from adventures.storytellers import briefs as storyteller
+from adventures.storytellers import briefs
 
 PLAY = "adventures/play.html"
 
@@ -97,7 +97,7 @@ def read(adventure: Adventure, meta: pages.AdventureMeta | None = None) -> Reade
     may query (the ending counts answers); call it on a worker thread."""
     meta = meta or pages.AdventureMeta.of(adventure)
     chapters = list(adventure.chapters.order_by("number"))
-    due = storyteller.next_chapter_number(adventure, chapters)
+    due = briefs.next_chapter_number(adventure, chapters)
     if due is not None:
         return ReaderState(adventure, meta, chapters, due, pages.writing_view(meta, due), pages.status("writing"))
     if not chapters:

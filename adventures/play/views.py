@@ -29,7 +29,7 @@ from adventures.models import Adventure, AdventureStatus, TelemetryEvent
 from adventures.operations import limits, telemetry
 from adventures.play import extras, narration, pages, reader, visitors, writing
 from adventures.play.forms import AdventureStartForm, FeedbackForm
-from adventures.storytellers import briefs as storyteller
+from adventures.storytellers import briefs
 
 
 def _owned(request: HttpRequest) -> Any:
@@ -140,7 +140,7 @@ def choose(request: HttpRequest, adventure_id: Any) -> HttpResponse:
     return HttpResponseRedirect(reverse("adventures:play", args=[adventure.id]) + "#chapter")
 
 
-def _record_choice(request: HttpRequest, adventure: Adventure) -> tuple[bool, storyteller.ChapterJob | None]:
+def _record_choice(request: HttpRequest, adventure: Adventure) -> tuple[bool, briefs.ChapterJob | None]:
     """Whether to write the chapter due, and its job if the choice prepared it."""
     try:
         number, choice = int(request.POST.get("chapter", "")), request.POST.get("choice", "")
@@ -243,7 +243,7 @@ def world_picture(request: HttpRequest, slug: str) -> HttpResponse:
     world = StoryWorld.objects.active().filter(slug=slug).first()
     if world is None:
         raise Http404("No such world.")
-    svg = art.draw_chapter_scene(storyteller.world_preview_brief(world), "")
+    svg = art.draw_chapter_scene(briefs.world_preview_brief(world), "")
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=86400"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -263,7 +263,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-# An adventure's stored picture: adventures/<uuid>/<stem>.<extension> (images.store()'s
+# An adventure's stored picture: adventures/<uuid>/<stem>.<extension> (picture_store.store()'s
 # names, with the suffix storage adds when a name is taken). Nothing else is served:
 # not reused/ (pictures kept for reuse, which pages never link to), no other folder.
 ADVENTURE_FILE = re.compile(r"adventures/([0-9a-f-]{36})/[\w-]+\.[a-z0-9]+")

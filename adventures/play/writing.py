@@ -34,8 +34,7 @@ from adventures.play import extras, groups, reader
 from adventures.runtime import background, coordination, workers
 from adventures.safety.stream import safe_chapter
 from adventures.shapes import Choice
-from adventures.storytellers import briefs as storyteller
-from adventures.storytellers import get_provider
+from adventures.storytellers import briefs, get_provider
 from adventures.storytellers.base import (
     ChapterDone,
     LimitReached,
@@ -128,7 +127,7 @@ type End = Saved | Failed | Elsewhere | NotDue
 
 
 class ChapterWriter:
-    def __init__(self, adventure_id: str, job: storyteller.ChapterJob | None = None) -> None:
+    def __init__(self, adventure_id: str, job: briefs.ChapterJob | None = None) -> None:
         self.adventure_id = adventure_id
         self.id = uuid.uuid4().hex  # in its group announcements: its own subscribers heard them already
         self.job = job  # prepared with the choice, on the same thread call; else read here
@@ -215,8 +214,8 @@ class ChapterWriter:
         job = self.job
         if job is None:
             try:
-                job = await workers.database(storyteller.prepare_chapter)(self.adventure_id)
-            except storyteller.NothingToWrite:
+                job = await workers.database(briefs.prepare_chapter)(self.adventure_id)
+            except briefs.NothingToWrite:
                 self._publish(NotDue())
                 return
         self.number, self.kind, self.started = job.number, job.brief.kind, True
@@ -248,7 +247,7 @@ class ChapterWriter:
                     done = event
             if done is None:
                 raise ProviderError("the stream ended without a chapter")
-            choices = storyteller.chapter_choices(job, done)
+            choices = briefs.chapter_choices(job, done)
             chapter, state = await workers.database(_save)(job, done.text, choices)
         except services.ChapterAlreadyWritten:
             await self._end(NotDue())
@@ -291,7 +290,7 @@ class ChapterWriter:
             logger.warning("could not announce %s for %s: %r", announced["type"], self.adventure_id, error)
 
 
-def _save(job: storyteller.ChapterJob, text: str, choices: list[Choice]) -> tuple[Chapter, reader.ReaderState]:
+def _save(job: briefs.ChapterJob, text: str, choices: list[Choice]) -> tuple[Chapter, reader.ReaderState]:
     """Save the chapter and read the reader's state after it: one thread call."""
     chapter = services.chapter_save(
         adventure_id=job.adventure_id,
@@ -306,7 +305,7 @@ def _save(job: storyteller.ChapterJob, text: str, choices: list[Choice]) -> tupl
 
 def record_choice(
     *, adventure_id: Any, number: int, choice_id: str
-) -> tuple[services.ChoiceResult, storyteller.ChapterJob | None]:
+) -> tuple[services.ChoiceResult, briefs.ChapterJob | None]:
     """Record a choice and, when it was recorded, read everything the next chapter
     needs: one transaction, one thread call. Synchronous."""
     with transaction.atomic():
@@ -314,8 +313,8 @@ def record_choice(
         if not result.recorded:
             return result, None
         try:
-            return result, storyteller.prepare_chapter(adventure_id)
-        except storyteller.NothingToWrite:  # the adventure ended with this choice's chapter
+            return result, briefs.prepare_chapter(adventure_id)
+        except briefs.NothingToWrite:  # the adventure ended with this choice's chapter
             return result, None
 
 
@@ -324,7 +323,7 @@ def record_choice(
 _writers: dict[str, ChapterWriter] = {}
 
 
-async def ensure_writing(adventure_id: Any, job: storyteller.ChapterJob | None = None) -> ChapterWriter:
+async def ensure_writing(adventure_id: Any, job: briefs.ChapterJob | None = None) -> ChapterWriter:
     """The writer of the adventure's due chapter in this process: the one at work, or
     a new one (given the `job` when the caller prepared it already)."""
     adventure_id = str(adventure_id)
@@ -356,7 +355,7 @@ async def _run(writer: ChapterWriter) -> None:
         _writers.pop(writer.adventure_id, None)
 
 
-async def write_and_wait(adventure_id: Any, job: storyteller.ChapterJob | None = None) -> None:
+async def write_and_wait(adventure_id: Any, job: briefs.ChapterJob | None = None) -> None:
     """Write the due chapter (or wait for the one being written here) to the end: the
     no-JavaScript path, whose page comes back once the chapter is saved."""
     writer = await ensure_writing(adventure_id, job)

@@ -91,7 +91,7 @@ def _delete_batch(ids: list[Any], candidates: QuerySet[Adventure]) -> CleanupRep
     (SQLite has no row locks; its immediate transactions already keep writers out.)
     Files go only after the commit, so a rolled-back batch keeps its pictures.
     """
-    from adventures import picture_store as images
+    from adventures import picture_store
 
     with transaction.atomic():
         rows = list(candidates.filter(pk__in=ids).select_for_update().values_list("pk", "agency_options"))
@@ -101,7 +101,7 @@ def _delete_batch(ids: list[Any], candidates: QuerySet[Adventure]) -> CleanupRep
         names = _picture_names(ids, [options for _, options in rows])
         # The same conditions again in the statement that deletes.
         _, deleted = candidates.filter(pk__in=ids).delete()
-    files = images.delete_files(names)
+    files = picture_store.delete_files(names)
     _remove_empty_folders(ids)
     return CleanupReport(
         adventures=deleted.get(Adventure._meta.label, 0),

@@ -31,7 +31,7 @@ from django.conf import settings
 from google.genai import types
 from google.genai.client import AsyncClient
 
-from adventures import picture_store as images
+from adventures import picture_store
 from adventures.operations import telemetry
 from adventures.runtime import coordination
 from adventures.safety import moderation, pictures
@@ -222,7 +222,7 @@ class GeminiProvider:
         """The chapter's one structured call after it is written. Title, looks and picture
         ask for it side by side: the first starts it, the others share it (per event loop;
         a failed one is asked again by whoever comes next)."""
-        key = (asyncio.get_running_loop(), brief.adventure_id, brief.number, images.content_key(text))
+        key = (asyncio.get_running_loop(), brief.adventure_id, brief.number, picture_store.content_key(text))
         task = self._notes_by_chapter.get(key)
         if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
             prompt = prompts.Prompt(
@@ -269,11 +269,11 @@ class GeminiProvider:
         """Made once per world and option (its request names nothing else), then reused
         by every adventure and every retry of chapter 1."""
         prompt_text = prompts.agency_picture(brief, option)
-        key = images.content_key("agency", settings.GEMINI_IMAGE_MODEL, prompt_text)
-        made = await images.reused_get(key)
+        key = picture_store.content_key("agency", settings.GEMINI_IMAGE_MODEL, prompt_text)
+        made = await picture_store.reused_get(key)
         if made is None:
             made = await self._image(brief, "agency_image", prompt_text)
-            await images.reused_put(key, *made)
+            await picture_store.reused_put(key, *made)
         name = option.name[:1].upper() + option.name[1:]
         return Picture(data=made[0], mime_type=made[1], alt=f"{name}: {option.visual}.")
 
@@ -290,7 +290,7 @@ class GeminiProvider:
         # The per-process cap counts requests to the picture model only: the scene
         # description and image prompt before it never wait for a free place.
         async with (
-            images.in_flight_limit(),
+            picture_store.in_flight_limit(),
             Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call,
         ):
             return await generate_image(call, self._clients.get(), prompt_text)
