@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.fake_gemini import FakeGemini
+from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE, picture_size
 
 TAG = re.compile(r"\[bench ([0-9a-f-]{36}) (\d+) (\w+)(?: ([^\]\s]+))?\]")
 
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk-delay-ms", type=float, default=15.0)
     parser.add_argument("--image-latency-ms", type=float, default=800.0)
     parser.add_argument("--prose-words", type=int, default=320)
+    parser.add_argument("--image-size", type=picture_size, default=REAL_PICTURE_SIZE)
     args = parser.parse_args(argv)
     fake = LoggingFakeGemini(
         log_path=args.log,
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         chunk_delay_ms=args.chunk_delay_ms,
         image_latency_ms=args.image_latency_ms,
         prose_words=args.prose_words,
+        image_size=args.image_size,
     )
     asyncio.run(fake.serve())
 

@@ -9,7 +9,7 @@ memory per connected player is read), then play on. Prints a table and one JSON
 line, and saves the JSON in bench/results/latest.json.
 
     python -m bench.play [--players 1,50,200] [--adventures 1] [--ttft-ms 300]
-        [--chunk-delay-ms 15] [--image-latency-ms 800] [--length 10|6] [--smoke] [--json-only]
+        [--chunk-delay-ms 15] [--image-latency-ms 800] [--image-size 1184x864] [--length 10|6] [--smoke] [--json-only]
 
 Exits non-zero when a player met an error or no table could be made; a figure over
 budget is reported, not failed.
@@ -32,6 +32,7 @@ from typing import Any
 
 from bench import figures, processes, report
 from bench.player import Player, PlayerResult, PlayOptions, new_http_session
+from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE, picture_size
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -41,6 +42,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ttft-ms", type=float, default=300.0, help="the fake's time to first token")
     parser.add_argument("--chunk-delay-ms", type=float, default=15.0, help="the fake's pause between chunks")
     parser.add_argument("--image-latency-ms", type=float, default=800.0, help="the fake's time to make a picture")
+    parser.add_argument(
+        "--image-size",
+        type=picture_size,
+        default=REAL_PICTURE_SIZE,
+        help="the fake's pictures, WIDTHxHEIGHT (default: what the real image models send, about 1.5 MB)",
+    )
     parser.add_argument("--length", type=int, choices=(6, 10, 14), default=10, help="chapters per adventure")
     parser.add_argument(
         "--think-ms",
@@ -183,7 +190,7 @@ async def drive(
 
 def run_once(args: argparse.Namespace, n: int, work: Path, static_root: Path) -> dict[str, Any]:
     work.mkdir(parents=True)
-    fake_options = processes.FakeOptions(args.ttft_ms, args.chunk_delay_ms, args.image_latency_ms)
+    fake_options = processes.FakeOptions(args.ttft_ms, args.chunk_delay_ms, args.image_latency_ms, args.image_size)
     with (
         processes.fake_gemini(work, fake_options) as (fake_url, fake_pid, fake_log),
         processes.database(work, args.postgres) as database_url,
@@ -253,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         "ttft_ms": args.ttft_ms,
         "chunk_delay_ms": args.chunk_delay_ms,
         "image_latency_ms": args.image_latency_ms,
+        "image_size": "x".join(str(side) for side in args.image_size),
         "think_ms": args.think_ms,
         "ramp_s": args.ramp_s if args.ramp_s is not None else "N/10",
         "database": "PostgreSQL + Redis" if args.postgres else "SQLite + in-memory channel layer",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import stats
+from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE
 from tests.support.servers import ROOT, Server, free_port, prepare, scratch_database, server_env
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -27,6 +28,7 @@ class FakeOptions:
     ttft_ms: float
     chunk_delay_ms: float
     image_latency_ms: float
+    image_size: tuple[int, int] = REAL_PICTURE_SIZE
     prose_words: int = 320
 
 
@@ -52,6 +54,7 @@ def fake_gemini(work: Path, options: FakeOptions) -> Iterator[tuple[str, int, Pa
         f"--ttft-ms={options.ttft_ms}",
         f"--chunk-delay-ms={options.chunk_delay_ms}",
         f"--image-latency-ms={options.image_latency_ms}",
+        "--image-size={}x{}".format(*options.image_size),
         f"--prose-words={options.prose_words}",
     ]
     output = (work / "fake.log").open("wb")

@@ -99,7 +99,8 @@ def table(results: dict[int, dict[str, Any]], params: dict[str, Any]) -> str:
     lines = [
         "StoryWeb benchmark (DESIGN §10): "
         f"fake Gemini TTFT {params['ttft_ms']:g} ms, {params['chunk_delay_ms']:g} ms between chunks, "
-        f"pictures {params['image_latency_ms']:g} ms; {params['adventures']} adventure(s) of {params['length']} "
+        f"pictures {params['image_latency_ms']:g} ms ({params.get('image_size', '64x48')}); "
+        f"{params['adventures']} adventure(s) of {params['length']} "
         f"chapters per player, {params['think_ms']:g} ms reading (±50%) before each choice, "
         f"players starting within {params['ramp_s']} s; "
         f"{params['database']}; "

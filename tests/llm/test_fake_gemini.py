@@ -93,6 +93,25 @@ async def test_image_requests_get_a_real_png_inline(fake_gemini_server):
     image = Image.open(io.BytesIO(base64.b64decode(part["data"])))
     image.verify()
     assert (image.format, image.size) == ("PNG", (64, 48))
+    # As big as the real ones when asked (the benchmark does).
+    fake_gemini_server.configure(image_size=(1184, 864))
+    status, reply = await post(fake_gemini_server, "/v1/models/gemini-image:generateContent", body)
+    part = json.loads(reply)["candidates"][0]["content"]["parts"][0]["inlineData"]
+    assert Image.open(io.BytesIO(base64.b64decode(part["data"]))).size == (1184, 864)
+
+
+def test_pictures_can_have_the_size_and_weight_of_the_real_ones():
+    from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE, picture_size
+
+    assert picture_size("1184x864") == REAL_PICTURE_SIZE
+    with pytest.raises(ValueError, match="WIDTHxHEIGHT"):
+        picture_size("big")
+    png = replies.picture_png(*REAL_PICTURE_SIZE)
+    image = Image.open(io.BytesIO(png))
+    image.verify()
+    assert (image.format, image.size) == ("PNG", REAL_PICTURE_SIZE)
+    assert 1_000_000 < len(png) < 2_500_000  # the image models' PNGs weigh about 1.5 MB
+    assert replies.picture_png(*REAL_PICTURE_SIZE, 1) != png  # variants differ
 
 
 async def test_requests_without_a_key_are_refused(fake_gemini_server):

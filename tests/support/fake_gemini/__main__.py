@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 
+from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE, picture_size
 from tests.support.fake_gemini.server import LOOPBACK, FakeGemini
 
 
@@ -23,6 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chunk-chars", type=int, default=48)
     parser.add_argument("--prose-words", type=int, default=320)
     parser.add_argument("--image-latency-ms", type=float, default=500.0)
+    parser.add_argument(
+        "--image-size", type=picture_size, default=REAL_PICTURE_SIZE, help="the pictures' WIDTHxHEIGHT (default: real)"
+    )
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests answered 429/503")
     parser.add_argument("--retry-delay-s", type=float, default=None, help="RetryInfo delay on those 429s")
     parser.add_argument("--safety-rate", type=float, default=0.0, help="share of text replies stopped for SAFETY")
@@ -45,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         chunk_chars=args.chunk_chars,
         prose_words=args.prose_words,
         image_latency_ms=args.image_latency_ms,
+        image_size=args.image_size,
         fault_rate=args.fault_rate,
         retry_delay_s=args.retry_delay_s,
         safety_rate=args.safety_rate,

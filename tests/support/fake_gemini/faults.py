@@ -23,6 +23,9 @@ class FakeSettings:
     chunk_chars: int = 48  # characters per streamed chunk (cut anywhere, like real tokens)
     prose_words: int = 320
     image_latency_ms: float = 0.0
+    # The pictures' size in pixels: the benchmark and the command line use the real one
+    # (REAL_PICTURE_SIZE, about 1.5 MB of PNG); tests keep them small.
+    image_size: tuple[int, int] = (64, 48)
     fault_rate: float = 0.0  # share of requests answered with a random status from fault_statuses
     fault_statuses: tuple[int, ...] = (429, 503)
     retry_delay_s: float | None = None  # RetryInfo delay on the random 429s
@@ -38,6 +41,19 @@ class FakeSettings:
     # How speech comes back: "pcm" (audio/L16;codec=pcm;rate=24000, as the Gemini API
     # documents) or "wav" (audio/wav, as the Gemini 3.8 TTS models send it).
     speech_format: str = "pcm"
+
+
+# What the image models send for the 4:3 the game asks for (in the Gemini API's table
+# of aspect ratios and resolutions).
+REAL_PICTURE_SIZE = (1184, 864)
+
+
+def picture_size(text: str) -> tuple[int, int]:
+    """ "1184x864" as (1184, 864), for the command lines' --image-size."""
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise ValueError(f"a picture size is WIDTHxHEIGHT in pixels, such as 1184x864, not {text!r}")
+    return int(width), int(height)
 
 
 @dataclass(frozen=True)

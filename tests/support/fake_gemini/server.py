@@ -246,7 +246,8 @@ class FakeGemini:
             return await _whole(request, reply, stream)
         if record.wants_image:
             await asyncio.sleep(settings.image_latency_ms / 1000)
-            png = replies.png_bytes(seed=len(self._records))
+            width, height = settings.image_size
+            png = await asyncio.to_thread(replies.picture_png, width, height, len(self._records) % 4)
             usage = replies.usage(prompt_tokens, 1290)  # what one generated image costs
             reply = replies.response([replies.image_part(png)], model=record.model, usage_metadata=usage, finish="STOP")
             return await _whole(request, reply, stream)
