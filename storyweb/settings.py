@@ -304,6 +304,9 @@ STORYWEB_WORKER_THREADS = env.int("STORYWEB_WORKER_THREADS", default=8)
 # Threads per process for page requests (storyweb/http.py); a page without JavaScript that
 # waits for its chapter holds one for the chapter's writing.
 STORYWEB_PAGE_THREADS = env.int("STORYWEB_PAGE_THREADS", default=32)
+# Threads per process that convert pictures (adventures/runtime/workers.py `picture`):
+# each can keep a core busy, so keep it below the cores a process may use.
+STORYWEB_PICTURE_THREADS = env.int("STORYWEB_PICTURE_THREADS", default=1)
 # Connections per process for locks, counters and flags on Redis (adventures/runtime/
 # coordination.py), and the seconds a call waits for a free one before it fails. A crowd
 # waits its turn: redis-py's own pool would refuse the 101st call at once.

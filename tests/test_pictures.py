@@ -177,6 +177,29 @@ async def test_gemini_pictures_become_stored_webp_files(fake_gemini, settings, m
     assert response.status_code == 200 and response["Content-Type"] == "image/webp"
 
 
+def test_a_picture_of_the_size_the_image_models_send_is_stored_as_a_small_webp(media):
+    from adventures import picture_store
+    from adventures.storytellers.base import Picture
+    from tests.support.fake_gemini import replies
+    from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE
+
+    png = replies.picture_png(*REAL_PICTURE_SIZE)
+    assert len(png) > 1_000_000  # as heavy as the real ones
+    data, extension, width, height = picture_store.web_version(Picture(data=png, mime_type="image/png", alt="a gate"))
+    image = Image.open(io.BytesIO(data))
+    assert (extension, image.format) == ("webp", "WEBP")
+    assert (width, height) == image.size == (picture_store.MAX_WIDTH, round(864 * picture_store.MAX_WIDTH / 1184))
+    assert len(data) < len(png) / 10
+    # A web version already (a reused picture) is stored as it is, not converted again;
+    # a WebP wider than the page's pictures still is.
+    again = picture_store.web_version(Picture(data=data, mime_type="image/webp", alt="a gate"))
+    assert again == (data, "webp", width, height)
+    wide = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(wide, format="WEBP")
+    smaller = picture_store.web_version(Picture(data=wide.getvalue(), mime_type="image/webp", alt="a gate"))
+    assert smaller[0] != wide.getvalue() and smaller[2] == picture_store.MAX_WIDTH
+
+
 async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa: F811
     # Pictures take ages; chapters must stream and finish regardless.
     fake_gemini.configure(image_latency_ms=4000)

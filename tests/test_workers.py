@@ -4,7 +4,9 @@ threads of the game's own, never on asgiref's one shared thread."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import sys
 import threading
 
 import pytest
@@ -76,3 +78,43 @@ async def test_shutdown_closes_the_connection_of_every_worker_thread(pool):
     # (PostgreSQL connections went back to their pool after each call: see above.)
     # The next call starts a new pool, and the database is there for it.
     assert await workers.database(StoryWorld.objects.count)() >= 10
+
+
+async def test_pictures_are_converted_on_their_own_pool_never_more_at_once_than_it_has_threads(pool):
+    pool.STORYWEB_PICTURE_THREADS = 1
+    lock = threading.Lock()
+    at_once, most = 0, 0
+
+    def convert() -> str:
+        nonlocal at_once, most
+        with lock:
+            at_once += 1
+            most = max(most, at_once)
+        threading.Event().wait(0.05)  # the conversion's moment on a core
+        with lock:
+            at_once -= 1
+        return thread_name()
+
+    names = await asyncio.gather(*(workers.picture(convert)() for _ in range(4)))  # a new adventure's four
+    assert most == 1 and {name.split("_")[0] for name in names} == {"storyweb-picture"}
+
+    workers.shutdown()
+    pool.STORYWEB_PICTURE_THREADS = 2
+    together = threading.Barrier(2)  # passes only when two run at once
+
+    def meet() -> str:
+        together.wait(timeout=10)
+        return thread_name()
+
+    assert len(set(await asyncio.gather(workers.picture(meet)(), workers.picture(meet)()))) == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread has a CPU priority of its own on Linux only")
+async def test_the_pictures_threads_give_way_to_the_rest_of_the_process(pool):
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    process = os.nice(0)
+    assert await workers.picture(niceness)() == min(19, process + workers.PICTURE_NICENESS)
+    assert await workers.database(niceness)() == process  # the database calls do not
+    assert os.nice(0) == process  # nor the event loop's thread

@@ -7,11 +7,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import io
 import logging
 import re
 
 import pytest
 from channels.db import database_sync_to_async
+from PIL import Image
 
 from adventures.models import TelemetryEvent
 from adventures.operations import telemetry
@@ -268,6 +270,8 @@ async def test_an_agency_picture_is_made_once_per_world_and_option_and_then_reus
     first = await get_provider().agency_picture(BRIEF, lantern)
     again = await get_provider().agency_picture(BRIEF, lantern)  # a retry, or another adventure in this world
     assert again == first
+    # It is kept as its web version, so an adventure that reuses it stores it without converting it.
+    assert first.mime_type == "image/webp" and Image.open(io.BytesIO(first.data)).format == "WEBP"
     other_adventure = dataclasses.replace(BRIEF, adventure_id="00000000-0000-4000-8000-000000000099", seed=99)
     assert await get_provider().agency_picture(other_adventure, lantern) == first
     assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 1

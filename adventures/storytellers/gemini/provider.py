@@ -272,8 +272,7 @@ class GeminiProvider:
         key = picture_store.content_key("agency", settings.GEMINI_IMAGE_MODEL, prompt_text)
         made = await picture_store.reused_get(key)
         if made is None:
-            made = await self._image(brief, "agency_image", prompt_text)
-            await picture_store.reused_put(key, *made)
+            made = await picture_store.reused_put(key, *await self._image(brief, "agency_image", prompt_text))
         name = option.name[:1].upper() + option.name[1:]
         return Picture(data=made[0], mime_type=made[1], alt=f"{name}: {option.visual}.")
 
