@@ -1,10 +1,12 @@
 """Pictures: a provider's picture -> a web-sized file in Django's storage.
 
-Raster pictures (the Gemini path) are scaled down and re-encoded as WebP with Pillow;
-the offline storyteller's SVG scenes are stored as they are. Each process has at most
-STORYWEB_IMAGES_IN_FLIGHT requests to a picture model in flight at once (the provider
-takes a place from `in_flight_limit()` for each), and each picture, from its scene
-description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE, extras.py).
+Raster pictures (the Gemini path) are scaled down and re-encoded as WebP with Pillow
+(`web_picture`, on the pictures' threads); the offline storyteller's SVG scenes are
+stored as they are. Each process has at most STORYWEB_IMAGES_IN_FLIGHT pictures in
+flight at once, from the request to the picture model until the picture is converted
+(the provider takes a place from `in_flight_limit()` for each), and each picture, from
+its scene description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE,
+extras.py).
 """
 
 from __future__ import annotations
@@ -84,6 +86,17 @@ def web_version(picture: Picture) -> tuple[bytes, str, int, int]:
     return out.getvalue(), "webp", rgb.width, rgb.height
 
 
+def _web(data: bytes, mime_type: str) -> tuple[bytes, str]:
+    web, extension, _, _ = web_version(Picture(data=data, mime_type=mime_type, alt=""))
+    return web, "image/svg+xml" if extension == "svg" else "image/webp"
+
+
+async def web_picture(data: bytes, mime_type: str) -> tuple[bytes, str]:
+    """A picture as a model sent it -> its web version (bytes, type), converted on the
+    pictures' threads (workers.picture); `store` keeps it as it is."""
+    return await workers.picture(_web)(data, mime_type)
+
+
 def _save(stem: str, picture: Picture) -> StoredPicture:
     data, extension, width, height = web_version(picture)
     name = default_storage.save(f"{stem}.{extension}", ContentFile(data))
@@ -131,12 +144,10 @@ def _reused_get(key: str) -> tuple[bytes, str] | None:
     return None
 
 
-def _reused_put(key: str, data: bytes, mime_type: str) -> tuple[bytes, str]:
-    web, extension, _, _ = web_version(Picture(data=data, mime_type=mime_type, alt=""))
-    name = f"{REUSED_FOLDER}/{key}.{extension}"
+def _reused_put(key: str, data: bytes, mime_type: str) -> None:
+    name = f"{REUSED_FOLDER}/{key}.{_EXTENSIONS.get(mime_type, 'png')}"
     if not default_storage.exists(name):  # two makers at once: the first one stays
-        default_storage.save(name, ContentFile(web))
-    return web, "image/svg+xml" if extension == "svg" else "image/webp"
+        default_storage.save(name, ContentFile(data))
 
 
 async def reused_get(key: str) -> tuple[bytes, str] | None:
@@ -144,7 +155,6 @@ async def reused_get(key: str) -> tuple[bytes, str] | None:
     return await asyncio.to_thread(_reused_get, key)
 
 
-async def reused_put(key: str, data: bytes, mime_type: str) -> tuple[bytes, str]:
-    """Keep the picture's web version under `key` (converted on the pictures' threads)
-    and give it back, bytes and type, for the adventure to store as it is."""
-    return await workers.picture(_reused_put)(key, data, mime_type)
+async def reused_put(key: str, data: bytes, mime_type: str) -> None:
+    """Keep the picture (its web version: `web_picture`) under `key`."""
+    await asyncio.to_thread(_reused_put, key, data, mime_type)

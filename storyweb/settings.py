@@ -312,8 +312,9 @@ STORYWEB_PICTURE_THREADS = env.int("STORYWEB_PICTURE_THREADS", default=1)
 # waits its turn: redis-py's own pool would refuse the 101st call at once.
 STORYWEB_REDIS_CONNECTIONS = env.int("STORYWEB_REDIS_CONNECTIONS", default=200)
 STORYWEB_REDIS_POOL_TIMEOUT = env.float("STORYWEB_REDIS_POOL_TIMEOUT", default=5.0)
-# Pictures: how many requests to the picture model may be in flight per process, and
-# how long the whole of one picture (scene, prompt, picture, storing) may take.
+# Pictures: how many may be in flight per process (from the request to the picture model
+# until it is converted), and how long the whole of one picture (scene, prompt, picture,
+# storing) may take.
 STORYWEB_IMAGES_IN_FLIGHT = env.int("STORYWEB_IMAGES_IN_FLIGHT", default=32)
 STORYWEB_IMAGE_DEADLINE = env.float("STORYWEB_IMAGE_DEADLINE", default=90.0)
 # Seconds a socket waits, after telling the player that the database or Redis failed,

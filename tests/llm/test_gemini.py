@@ -6,11 +6,13 @@ import asyncio
 import dataclasses
 import functools
 import io
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
 from PIL import Image
 
+from adventures import picture_store
 from adventures.models import TelemetryEvent
 from adventures.operations import telemetry
 from adventures.plan import ChapterKind
@@ -310,11 +312,9 @@ async def test_a_chapter_picture_is_the_notes_call_then_the_image(fake_gemini, s
     assert drawn.model == settings.GEMINI_IMAGE_MODEL
     assert drawn.config["responseModalities"] == ["IMAGE"]
     assert drawn.prompt == prompts.picture(replies._STRINGS_BY_KEY["picture_prompt"])
-    assert picture.mime_type == "image/png"
     assert picture.alt == replies._STRINGS_BY_KEY["alt"]
-    image = Image.open(io.BytesIO(picture.data))
-    image.verify()
-    assert image.format == "PNG"
+    # The model's PNG, converted (picture_store.web_picture) before its place is let go.
+    assert (picture.mime_type, Image.open(io.BytesIO(picture.data)).format) == ("image/webp", "WEBP")
 
 
 async def test_an_agency_picture_is_one_image_call(fake_gemini, settings):
@@ -325,7 +325,7 @@ async def test_an_agency_picture_is_one_image_call(fake_gemini, settings):
     assert request.model == settings.GEMINI_IMAGE_MODEL
     assert request.prompt == prompts.agency_picture(brief, option)
     assert picture.alt.startswith(option.name[:1].upper() + option.name[1:] + ": ")
-    # The model's PNG, in the web version it is kept in for reuse.
+    # The model's PNG, in its web version (kept so for reuse).
     assert (picture.mime_type, Image.open(io.BytesIO(picture.data)).format) == ("image/webp", "WEBP")
 
 
@@ -347,6 +347,30 @@ async def test_the_cap_on_pictures_in_flight_holds_only_the_picture_model(fake_g
     assert all(later - earlier >= latency * 0.95 for earlier, later in zip(drawn, drawn[2:], strict=False))
     (described,) = [r.at for r in fake_gemini.requests if r.schema == chapter_notes.SCHEMA]
     assert described < sorted(drawn)[2], "the chapter's notes call queued behind pictures"
+
+
+async def test_a_picture_keeps_its_place_until_it_is_converted(fake_gemini, settings, monkeypatch):
+    """No more pictures wait in memory for their conversion than STORYWEB_IMAGES_IN_FLIGHT:
+    the next one is not asked for until a converted one lets its place go."""
+    settings.STORYWEB_IMAGES_IN_FLIGHT = 1
+    converting, go_on = threading.Event(), threading.Event()
+    convert = picture_store._web
+
+    def slow_conversion(data: bytes, mime_type: str) -> tuple[bytes, str]:
+        converting.set()
+        go_on.wait(timeout=10)
+        return convert(data, mime_type)
+
+    monkeypatch.setattr(picture_store, "_web", slow_conversion)
+    brief = make_brief(number=1)
+    both = asyncio.gather(*(get_provider().agency_picture(brief, option) for option in brief.agency_options[:2]))
+    await asyncio.to_thread(converting.wait, 10)
+    await asyncio.sleep(0.3)  # time enough for a second request, were it let go
+    assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 1
+    go_on.set()
+    pictures = await both
+    assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 2
+    assert all(picture.mime_type == "image/webp" for picture in pictures)
 
 
 async def test_a_missing_api_key_or_project_is_a_clear_error(fake_gemini, settings):

@@ -272,7 +272,8 @@ class GeminiProvider:
         key = picture_store.content_key("agency", settings.GEMINI_IMAGE_MODEL, prompt_text)
         made = await picture_store.reused_get(key)
         if made is None:
-            made = await picture_store.reused_put(key, *await self._image(brief, "agency_image", prompt_text))
+            made = await self._image(brief, "agency_image", prompt_text)
+            await picture_store.reused_put(key, *made)
         name = option.name[:1].upper() + option.name[1:]
         return Picture(data=made[0], mime_type=made[1], alt=f"{name}: {option.visual}.")
 
@@ -286,13 +287,17 @@ class GeminiProvider:
         return await self._small(brief, "image_prompt", prompt, _parse_image_prompt)
 
     async def _image(self, brief: ChapterBrief, kind: str, prompt_text: str) -> tuple[bytes, str]:
-        # The per-process cap counts requests to the picture model only: the scene
-        # description and image prompt before it never wait for a free place.
-        async with (
-            picture_store.in_flight_limit(),
-            Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call,
-        ):
-            return await generate_image(call, self._clients.get(), prompt_text)
+        """The picture from the image model, in its web version (bytes, type).
+
+        The per-process cap holds a picture from its request to the picture model until
+        it is converted: no more pictures (about 1.5 MB each as the model sends them)
+        wait in memory for the pictures' threads than the cap, and none is asked for
+        faster than they can be converted. The scene description and image prompt
+        before it never wait for a free place."""
+        async with picture_store.in_flight_limit():
+            async with Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call:
+                made = await generate_image(call, self._clients.get(), prompt_text)
+            return await picture_store.web_picture(*made)
 
     async def speech(self, brief: ChapterBrief, text: str) -> gemini_speech.Speech:
         """`text` (a piece of a saved chapter) read aloud by the TTS model (narration.py)."""
