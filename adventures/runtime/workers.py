@@ -43,8 +43,9 @@ PICTURE_NICENESS = 10
 
 
 class _Pool:
-    """A pool of threads with a database connection each, started on first use; its
-    threads run `niceness` lower than the rest of the process (Linux only)."""
+    """A pool of threads, started on first use (each thread opens its own database
+    connection if its calls use one); its threads run `niceness` lower than the rest
+    of the process (Linux only)."""
 
     def __init__(self, prefix: str, size_setting: str, niceness: int = 0) -> None:
         self.prefix, self.size_setting, self.niceness = prefix, size_setting, niceness
@@ -130,7 +131,7 @@ def page[**P, R](function: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]
 
 
 def picture[**P, R](function: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
-    """`function` (blocking picture work: Pillow's reading and converting, about a fifth
+    """`function` (blocking picture work: Pillow's reading and converting, about a tenth
     of a second of CPU for a picture of the size the image models send) on the
     pictures' own pool of STORYWEB_PICTURE_THREADS threads. Pillow lets go of the
     interpreter lock while it works, so each thread can keep a core busy: a bounded
