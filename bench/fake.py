@@ -1,7 +1,9 @@
 """The fake Gemini server for the benchmark, in its own process (its CPU is not the
 server's), logging every request it answers: when it arrived and when its answer
-ended (for a stream: after the last chunk), with `time.monotonic()`, and the tag
-that bench/probe.py puts in the prompts of chapters, scenes and agency pictures.
+ended (for a stream: after the last chunk), for a stream when the chunk that completes
+its first sentence went out (the server shows nothing before: it screens whole
+sentences, DESIGN §7a), with `time.monotonic()`, and the tag that bench/probe.py puts
+in the prompts of chapters, scenes and agency pictures.
 
     python -m bench.fake --port P --log requests.jsonl --ttft-ms 300 --chunk-delay-ms 15 --image-latency-ms 800
 """
@@ -19,9 +21,12 @@ from typing import Any
 
 from aiohttp import web
 
+from adventures.safety.screen import split_sentences
 from tests.support.fake_gemini import FakeGemini
 from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE, picture_size
 
+STREAMED = web.RequestKey("streamed", str)  # a stream's text so far
+FIRST_SENTENCE = web.RequestKey("first_sentence", float)  # when its first whole sentence went out
 TAG = re.compile(r"\[bench ([0-9a-f-]{36}) (\d+) (\w+)(?: ([^\]\s]+))?\]")
 
 
@@ -40,9 +45,18 @@ class LoggingFakeGemini(FakeGemini):
             return await super()._handle(request)
         finally:
             entry: dict[str, Any] = {"arrived": arrived, "ended": time.monotonic(), "path": request.path}
+            if FIRST_SENTENCE in request:
+                entry["first_sentence"] = request[FIRST_SENTENCE]
             if tagged:
                 entry.update(a=tagged[1], n=int(tagged[2]), k=tagged[3], x=tagged[4])
             self._lines.append(json.dumps(entry))
+
+    def _streamed(self, request: web.Request, piece: str) -> None:
+        if FIRST_SENTENCE in request:
+            return
+        request[STREAMED] = request.get(STREAMED, "") + piece
+        if split_sentences(request[STREAMED])[0]:  # the server's own rule for a whole sentence
+            request[FIRST_SENTENCE] = time.monotonic()
 
     def flush(self) -> None:
         lines, self._lines = self._lines, []

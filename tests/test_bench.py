@@ -4,6 +4,7 @@ Nothing here is timed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -176,7 +177,8 @@ def test_figures_line_up_the_three_clocks():
     ]
     requests = [
         {"a": a, "n": 1, "k": "chapter", "arrived": 10.01, "ended": 10.95},
-        {"a": a, "n": 2, "k": "chapter", "arrived": 12.01, "ended": 13.0},
+        # The chunk that completed chapter 2's first sentence went out 316 ms after its request.
+        {"a": a, "n": 2, "k": "chapter", "arrived": 12.01, "ended": 13.0, "first_sentence": 12.326},
         {"a": a, "n": 2, "k": "moderation", "arrived": 13.001, "ended": 13.021},  # model time 20 ms
         {"a": a, "n": 2, "k": "scene", "arrived": 13.04, "ended": 13.4},
         *({"a": a, "n": 1, "k": "agency", "x": str(i), "arrived": 10.02 + i / 1000, "ended": 10.9} for i in range(3)),
@@ -193,6 +195,10 @@ def test_figures_line_up_the_three_clocks():
     meters = figures.Meters(1, 10.0, 0.2, 0.05, 0.1, 0.1, 100_000, 100_500, 101_000)
     result = figures.compute([player], events, requests, meters, ttft_ms=300)
     assert result["first_words_minus_ttft_ms"]["p50"] == pytest.approx(20.0)
+    # The budget's line takes the model's time to the first whole sentence out (the
+    # server holds back the sentence being written): 320 ms less 316.
+    assert result["model_first_sentence_ms"]["p50"] == pytest.approx(316.0)
+    assert result["first_words_net_ms"]["count"] == 1 and result["first_words_net_ms"]["p50"] == pytest.approx(4.0)
     assert result["final_sent_after_stream_end_ms"]["max"] == pytest.approx(40.0)
     assert result["saved_after_stream_end_ms"]["count"] == 1  # only chapter 2 has a "saved" event here
     assert result["picture_request_after_stream_end_ms"]["p50"] == pytest.approx(40.0)
@@ -209,6 +215,42 @@ def test_figures_line_up_the_three_clocks():
     assert result["server_cpu_ms_per_chapter_net_of_idle"] == 75.0
     assert result["rss_per_connected_player_kib"] == 500.0
     assert result["budget"]["first_words_p50"] and result["budget"]["write_tx_max"]
+
+
+def test_the_fake_logs_when_a_stream_completed_its_first_sentence(tmp_path):
+    import aiohttp
+
+    from adventures.safety.screen import split_sentences
+    from bench.fake import LoggingFakeGemini
+
+    log = tmp_path / "requests.jsonl"
+    fake = LoggingFakeGemini(log_path=str(log), ttft_ms=50, chunk_delay_ms=20, chunk_chars=10).start()
+    body = {"contents": [{"role": "user", "parts": [{"text": f"Write it. [bench {META.id} 2 chapter]"}]}]}
+
+    async def stream() -> str:
+        url = fake.url + "/v1/models/m:streamGenerateContent?alt=sse"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=body, headers={"x-goog-api-key": "k"}) as response,
+        ):
+            return await response.text()
+
+    try:
+        sse = asyncio.run(stream())
+    finally:
+        fake.stop()
+        fake.flush()
+    pieces = [
+        json.loads(b.removeprefix("data: "))["candidates"][0]["content"]["parts"][0]["text"]
+        for b in sse.split("\n\n")[:-1]
+    ]
+    # The chunk (counted from 0) whose arrival lets the server show a whole sentence.
+    completing = next(i for i in range(len(pieces)) if split_sentences("".join(pieces[: i + 1]))[0])
+    assert completing > 0  # ten characters do not hold a whole sentence of the fake's prose
+    (entry,) = [json.loads(line) for line in log.read_text().splitlines()]
+    assert (entry["a"], entry["n"], entry["k"]) == (META.id, 2, "chapter")
+    to_first_sentence = (entry["first_sentence"] - entry["arrived"]) * 1000
+    assert 50 + 20 * completing <= to_first_sentence < entry["ended"] * 1000 - entry["arrived"] * 1000
 
 
 # --- several processes -------------------------------------------------------------------

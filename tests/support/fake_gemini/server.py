@@ -298,6 +298,9 @@ class FakeGemini:
             text += replies.choices_block(mode, seed=seed)
         return text
 
+    def _streamed(self, request: web.Request, piece: str) -> None:
+        """Called as each piece of a streamed text has gone out: a hook for the benchmark's log."""
+
     async def _stream(
         self, request: web.Request, record: RecordedRequest, text: str, fault: Fault, settings: FakeSettings
     ) -> web.StreamResponse:
@@ -333,6 +336,7 @@ class FakeGemini:
                 usage = replies.usage(prompt_tokens, output_tokens)
                 chunk = replies.response([{"text": piece}], model=record.model, usage_metadata=usage, finish=finish)
                 await response.write(_sse(chunk))
+                self._streamed(request, piece)
             await response.write_eof()
         except ConnectionError:
             pass  # the client went away (its deadline fired): nothing to tell it
