@@ -112,3 +112,31 @@ async def test_a_reload_shows_exactly_the_chapter_the_socket_showed(game):
     figure = re.compile(r'<figure id="chapter-image".*?</figure>|<h1 id="chapter-title".*?</h1>', re.S)
     assert figure.sub("", from_socket) == figure.sub("", from_page)
     assert 'data-chapter="2"' in from_page
+
+
+def test_a_choice_and_the_next_brief_are_one_transaction_of_few_statements(django_assert_max_num_queries):
+    """Recording a choice reads the chapter with its adventure once and builds the next
+    brief from that read: the same brief as one read afresh, in one transaction with no
+    savepoints (each statement is a round trip to the database on the first words' path).
+    Saving a chapter reads its adventure once, for the save and the reader's state."""
+    from adventures.storytellers import briefs
+    from adventures.storytellers.base import ChapterDone
+
+    _, visitor = visitor_session()
+    adventure = start_adventure(visitor=visitor, length=6)
+    for number in (1, 2):  # the agency choice, then a lesson's answer
+        job = briefs.prepare_chapter(adventure.id)
+        done = ChapterDone(text="The path bent west. ", choices=["Go on", "Wait", "Look back"])
+        with django_assert_max_num_queries(6):  # the save's transaction, then the chapters for the reader
+            chapter, state = writing._save(job, done.text, briefs.chapter_choices(job, done))
+        assert state.chapters[-1] == chapter and state.adventure.status == adventure.status
+        with django_assert_max_num_queries(9) as queries:
+            result, next_job = writing.record_choice(
+                adventure_id=adventure.id, number=number, choice_id=chapter.choices[0].id
+            )
+        assert result.recorded and next_job is not None
+        statements = [q["sql"].split()[0] for q in queries.captured_queries]
+        assert statements.count("BEGIN") <= 1 and not any("SAVEPOINT" in q["sql"] for q in queries.captured_queries)
+        assert next_job.brief == briefs.prepare_chapter(adventure.id).brief
+        if number == 1:
+            assert next_job.brief.agency is not None and next_job.brief.agency.id == chapter.choices[0].id

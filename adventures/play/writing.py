@@ -300,7 +300,7 @@ def _save(job: briefs.ChapterJob, text: str, choices: list[Choice]) -> tuple[Cha
         choices=choices,
         question_id=job.question_id,
     )
-    return chapter, reader.read_by_id(job.adventure_id)
+    return chapter, reader.read(chapter.adventure)
 
 
 def record_choice(
@@ -312,8 +312,9 @@ def record_choice(
         result = services.chapter_record_choice(adventure_id=adventure_id, number=number, choice_id=choice_id)
         if not result.recorded:
             return result, None
+        read = result.chapter.adventure if result.chapter else None  # with its content, as recorded
         try:
-            return result, briefs.prepare_chapter(adventure_id)
+            return result, briefs.prepare_chapter(adventure_id, loaded=read)
         except briefs.NothingToWrite:  # the adventure ended with this choice's chapter
             return result, None
 

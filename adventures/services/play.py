@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from adventures import content_load as content_loader
@@ -159,14 +159,18 @@ class ChoiceResult:
 def _choice_guard(*, adventure_id: Any, number: int, choice_id: str) -> tuple[ChoiceResult, Choice | None]:
     """Whether choosing `choice_id` at the end of chapter `number` would be recorded
     (RECORDED, with the choice) or why not."""
+    later = Chapter.objects.filter(adventure_id=OuterRef("adventure_id"), number__gt=OuterRef("number"))
     chapter = (
-        Chapter.objects.select_related("adventure", "question").filter(adventure_id=adventure_id, number=number).first()
-    )
+        Chapter.objects.select_related("adventure__world", "adventure__topic", "question")
+        .annotate(has_later=Exists(later))
+        .filter(adventure_id=adventure_id, number=number)
+        .first()
+    )  # one query: what the guard, the telemetry and the next chapter's brief read
     if chapter is None or chapter.adventure.status != AdventureStatus.IN_PROGRESS:
         return ChoiceResult(ChoiceOutcome.STALE), None
     if chapter.chosen_choice is not None:
         return ChoiceResult(ChoiceOutcome.ALREADY_CHOSEN, chapter), None
-    if chapter.number >= chapter.adventure.length or chapter.adventure.chapters.filter(number__gt=number).exists():
+    if chapter.number >= chapter.adventure.length or chapter.has_later:
         return ChoiceResult(ChoiceOutcome.STALE, chapter), None
     choice = next((c for c in chapter.choices if c.id == choice_id), None)
     if choice is None:
@@ -194,7 +198,7 @@ def chapter_record_choice(*, adventure_id: Any, number: int, choice_id: str) -> 
 
     now = timezone.now()
     is_correct = bool(choice.correct) if chapter.kind == ChapterKind.LESSON else None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's transaction, no savepoint round trips
         updated = Chapter.objects.filter(pk=chapter.pk, chosen_choice__isnull=True).update(
             chosen_choice=choice_id, chosen_at=now, is_correct=is_correct
         )
@@ -206,6 +210,8 @@ def chapter_record_choice(*, adventure_id: Any, number: int, choice_id: str) -> 
             adventure_changes["agency"] = AgencyOption(id=option.id, name=option.name, visual=option.visual)
         Adventure.objects.filter(pk=chapter.adventure_id).update(**adventure_changes)
     chapter.chosen_choice, chapter.chosen_at, chapter.is_correct = choice_id, now, is_correct
+    if "agency" in adventure_changes:  # `chapter.adventure` stays true for the next chapter's brief
+        chapter.adventure.agency = adventure_changes["agency"]
 
     telemetry.record(
         "choice_made",
@@ -249,21 +255,23 @@ def chapter_save(
     question_id: int | None,
 ) -> Chapter:
     """Save a finished chapter, whole, in one transaction; the conclusion also
-    completes the adventure."""
+    completes the adventure. The chapter comes back with its adventure, loaded with its
+    content, its status as the save left it (the reader's state needs no second read)."""
     now = timezone.now()
+    chosen_before = Chapter.objects.filter(adventure_id=adventure_id, number=number - 1, chosen_choice__isnull=False)
     with transaction.atomic():
-        adventure = Adventure.objects.filter(pk=adventure_id, status=AdventureStatus.IN_PROGRESS).first()
+        adventure = (
+            Adventure.objects.with_content()
+            .annotate(chosen_before=Exists(chosen_before))
+            .filter(pk=adventure_id, status=AdventureStatus.IN_PROGRESS)
+            .first()
+        )
         if adventure is None:
             raise ChapterNotDue(f"adventure {adventure_id} is not in progress")
-        if (
-            number > 1
-            and not Chapter.objects.filter(
-                adventure_id=adventure_id, number=number - 1, chosen_choice__isnull=False
-            ).exists()
-        ):
+        if number > 1 and not adventure.chosen_before:
             raise ChapterNotDue(f"chapter {number - 1} of {adventure_id} has no choice yet")
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):  # a duplicate rolls the whole save back
                 chapter = Chapter.objects.create(
                     adventure_id=adventure_id,
                     number=number,
@@ -278,7 +286,9 @@ def chapter_save(
         changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": now}
         if finished:
             changes.update(status=AdventureStatus.COMPLETED, completed_at=now)
+            adventure.status, adventure.completed_at = AdventureStatus.COMPLETED, now
         Adventure.objects.filter(pk=adventure_id).update(**changes)
+    chapter.adventure = adventure
     if finished:
         telemetry.record(
             "adventure_completed",

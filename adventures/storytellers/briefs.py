@@ -156,10 +156,11 @@ def build_brief(
     )
 
 
-def prepare_chapter(adventure_id: Any, *, number: int | None = None) -> ChapterJob:
-    """Read everything chapter `number` (default: the one due) needs. Synchronous: call
-    it through database_sync_to_async."""
-    adventure = Adventure.objects.with_content().get(pk=adventure_id)
+def prepare_chapter(adventure_id: Any, *, number: int | None = None, loaded: Adventure | None = None) -> ChapterJob:
+    """Read everything chapter `number` (default: the one due) needs (`loaded`: the
+    adventure with its content, when the caller has just read it in the same
+    transaction). Synchronous: call it on a worker thread."""
+    adventure: Adventure = loaded or Adventure.objects.with_content().get(pk=adventure_id)
     chapters = list(adventure.chapters.select_related("question").order_by("number"))
     due = next_chapter_number(adventure, chapters)
     if due is None or (number is not None and number != due):
