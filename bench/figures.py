@@ -59,8 +59,11 @@ def _fake_times(requests: Iterable[dict[str, Any]], kind: str, field: str, *, la
     return found
 
 
-def _after(later: dict[Key, float], earlier: dict[Key, float]) -> list[float]:
-    return [(later[key] - earlier[key]) * 1000 for key in later if key in earlier]
+def _after(later: dict[Key, float], earlier: dict[Key, float], model: dict[Key, float] | None = None) -> list[float]:
+    """Milliseconds from `earlier` to `later` for each chapter in both, less the model's
+    own time in between where given (none where there was no call)."""
+    model = model or {}
+    return [(later[key] - earlier[key] - model.get(key, 0.0)) * 1000 for key in later if key in earlier]
 
 
 def _took(requests: Iterable[dict[str, Any]], kind: str) -> dict[Key, float]:
@@ -80,11 +83,6 @@ def _first_sentence(requests: Iterable[dict[str, Any]]) -> dict[Key, float]:
         if request.get("k") == "chapter" and "first_sentence" in request:
             found.setdefault((request["a"], request["n"]), request["first_sentence"] - request["arrived"])
     return found
-
-
-def _net_after(later: dict[Key, float], earlier: dict[Key, float], model: dict[Key, float]) -> list[float]:
-    """`_after`, less the model's own time in between (none where there was no call)."""
-    return [(later[key] - earlier[key] - model.get(key, 0.0)) * 1000 for key in later if key in earlier]
 
 
 def critical_transactions(events: list[dict[str, Any]], chapters: list[Key]) -> tuple[dict[Key, int], Counter[str]]:
@@ -241,10 +239,10 @@ def compute(
         # chapter's moderation call is model time, taken out as the TTFT is from first words.
         "moderation_call_ms": Summary.of(seconds * 1000 for seconds in moderation.values()).as_dict(),
         "final_sent_after_stream_end_net_ms": Summary.of(
-            _net_after(_first(events, "final_sent"), stream_ends, moderation)
+            _after(_first(events, "final_sent"), stream_ends, moderation)
         ).as_dict(),
         "picture_request_after_stream_end_net_ms": Summary.of(
-            _net_after(picture_requests, stream_ends, moderation)
+            _after(picture_requests, stream_ends, moderation)
         ).as_dict(),
         "pictures_requested": sum(1 for r in requests if r.get("k") == "scene"),
         "pictures_received_by_players": sum(p.pictures for p in players),

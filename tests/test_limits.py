@@ -109,11 +109,11 @@ async def test_the_async_checks_share_the_counters_of_the_sync_ones(settings, cl
     settings.STORYWEB_LLM_CALLS_PER_DAY = 2
     assert (await database_sync_to_async(limits.chapter_take)(visitor="v1", ip="a")).allowed is True
     assert [(await limits.achapter_take(visitor="v1", ip="a")).allowed for _ in range(3)] == [True, True, False]
-    assert await limits.allm_call_allowed() is True
+    assert (await limits.allm_call_and_flags([]))[0] is True
     assert await database_sync_to_async(limits.llm_call_allowed)() is True
-    assert await limits.allm_call_allowed() is False
+    assert (await limits.allm_call_and_flags([]))[0] is False
     clock.now += 86400
-    assert await limits.allm_call_allowed() is True
+    assert (await limits.allm_call_and_flags([]))[0] is True
     assert await limits.aadventure_start_allowed(visitor="v1", ip="10.0.0.1") is True
 
 

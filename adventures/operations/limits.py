@@ -184,11 +184,6 @@ def llm_call_allowed() -> bool:
     return False
 
 
-async def allm_call_allowed() -> bool:
-    allowed, _ = await allm_call_and_flags([])
-    return allowed
-
-
 async def allm_call_and_flags(flags: Sequence[str]) -> tuple[bool, list[Any]]:
     """Count one more call to the model against the daily cap (True while within it) and
     read the shared `flags` that may hold the call back: one round trip to Redis."""
