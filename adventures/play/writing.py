@@ -291,7 +291,9 @@ class ChapterWriter:
 
 
 def _save(job: briefs.ChapterJob, text: str, choices: list[Choice]) -> tuple[Chapter, reader.ReaderState]:
-    """Save the chapter and read the reader's state after it: one thread call."""
+    """Save the chapter and read the reader's state after it: one thread call. The state
+    is read afresh once the save has committed: an agency picture saved meanwhile (which
+    found no chapter to show itself in) is in it."""
     chapter = services.chapter_save(
         adventure_id=job.adventure_id,
         number=job.number,
@@ -300,7 +302,7 @@ def _save(job: briefs.ChapterJob, text: str, choices: list[Choice]) -> tuple[Cha
         choices=choices,
         question_id=job.question_id,
     )
-    return chapter, reader.read(chapter.adventure)
+    return chapter, reader.read_by_id(job.adventure_id)
 
 
 def record_choice(

@@ -255,14 +255,12 @@ def chapter_save(
     question_id: int | None,
 ) -> Chapter:
     """Save a finished chapter, whole, in one transaction; the conclusion also
-    completes the adventure. The chapter comes back with its adventure, loaded with its
-    content, its status as the save left it (the reader's state needs no second read)."""
+    completes the adventure."""
     now = timezone.now()
     chosen_before = Chapter.objects.filter(adventure_id=adventure_id, number=number - 1, chosen_choice__isnull=False)
     with transaction.atomic():
         adventure = (
-            Adventure.objects.with_content()
-            .annotate(chosen_before=Exists(chosen_before))
+            Adventure.objects.annotate(chosen_before=Exists(chosen_before))
             .filter(pk=adventure_id, status=AdventureStatus.IN_PROGRESS)
             .first()
         )
@@ -286,9 +284,7 @@ def chapter_save(
         changes: dict[str, Any] = {"version": F("version") + 1, "updated_at": now}
         if finished:
             changes.update(status=AdventureStatus.COMPLETED, completed_at=now)
-            adventure.status, adventure.completed_at = AdventureStatus.COMPLETED, now
         Adventure.objects.filter(pk=adventure_id).update(**changes)
-    chapter.adventure = adventure
     if finished:
         telemetry.record(
             "adventure_completed",
