@@ -4,7 +4,8 @@ Raster pictures (the Gemini path) are scaled down and re-encoded as WebP with Pi
 (`web_picture`, on the pictures' threads); the offline storyteller's SVG scenes are
 stored as they are. Each process has at most STORYWEB_IMAGES_IN_FLIGHT pictures in
 flight at once, from the request to the picture model until the picture is converted
-(the provider takes a place from `in_flight_limit()` for each), and each picture, from
+(the provider holds a place of `in_flight()` for each; chapter 1's agency pictures take
+theirs together: runtime/places.py), and each picture, from
 its scene description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE,
 extras.py).
 """
@@ -22,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from adventures.runtime import workers
+from adventures.runtime.places import Places
 from adventures.storytellers.base import Picture
 
 MAX_WIDTH = 1024
@@ -30,7 +32,7 @@ WEBP_QUALITY = 80
 # send in under half the time of 4 (Pillow's default), for files a few per cent larger.
 WEBP_METHOD = 2
 
-_semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+_places: dict[asyncio.AbstractEventLoop, Places] = {}
 
 
 class PictureInvalid(ValueError):
@@ -44,13 +46,13 @@ class StoredPicture:
     height: int
 
 
-def in_flight_limit() -> asyncio.Semaphore:
-    """This event loop's cap on pictures being made at once."""
+def in_flight() -> Places:
+    """This event loop's places for pictures being made at once."""
     loop = asyncio.get_running_loop()
-    if loop not in _semaphores:
-        _semaphores.clear()  # an old loop (tests) is gone with its tasks
-        _semaphores[loop] = asyncio.Semaphore(settings.STORYWEB_IMAGES_IN_FLIGHT)
-    return _semaphores[loop]
+    if loop not in _places:
+        _places.clear()  # an old loop (tests) is gone with its tasks
+        _places[loop] = Places(settings.STORYWEB_IMAGES_IN_FLIGHT)
+    return _places[loop]
 
 
 def _svg_size(data: bytes) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from channels.db import database_sync_to_async
 from django.test import Client
 from PIL import Image
 
+from adventures import picture_store
 from adventures.models import Adventure, Chapter, ImageStatus, TelemetryEvent
 from adventures.operations import telemetry
 from adventures.play import extras, reader
@@ -222,6 +223,33 @@ async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa
     assert all(stream_2.at < r.at + 4.0 for r in agency_images)
     await player.close()
     await background.drain(60)
+
+
+async def test_chapter_1s_agency_pictures_are_asked_for_together_when_places_are_short(
+    fake_gemini,  # noqa: F811
+    settings,
+):
+    """DESIGN §10: chapter 1's three agency pictures are made in parallel. When the
+    process's places for pictures are short (other adventures' pictures hold them), the
+    three wait for their places together and are asked for at once, not one now and two
+    when places free up (runtime/places.py)."""
+    settings.STORYWEB_IMAGES_IN_FLIGHT = 3
+    fake_gemini.configure(image_latency_ms=300)
+    others = picture_store.in_flight()
+    await others.acquire(1)  # another adventure's picture: two places are free
+    session_key, adventure = await new_game()
+    player = Player(adventure.id, session_key)
+    await player.connect()
+    await player.receive_chapter(1)
+    await asyncio.sleep(0.3)
+    assert not [r for r in fake_gemini.requests if r.wants_image], "an agency picture was asked for alone"
+    others.release(1)
+    await player.settle()
+    await player.close()
+    agency = [r.at for r in fake_gemini.requests if r.wants_image][:3]
+    # In flight together: the last one asked before the first one was answered.
+    assert len(agency) == 3 and max(agency) - min(agency) < 0.3
+    assert others.free == 3
 
 
 async def test_a_part_is_rendered_once_for_every_page_and_sent_only_to_the_chapter_it_belongs_to(media, monkeypatch):

@@ -22,7 +22,7 @@ from adventures import picture_store, services
 from adventures.models import Chapter, ImageStatus
 from adventures.operations import telemetry
 from adventures.play import groups, narration
-from adventures.runtime import background, coordination, workers
+from adventures.runtime import background, coordination, places, workers
 from adventures.storytellers import briefs, get_provider
 from adventures.storytellers.base import AgencyOption, ChapterBrief, ChoiceRepairer, SceneRequest
 
@@ -150,9 +150,13 @@ async def repair_choices(chapter_id: int, brief: ChapterBrief, text: str, provis
 
 
 def start_agency_pictures(brief: ChapterBrief) -> None:
-    """Chapter 1: the three option pictures, in parallel with the streaming text."""
+    """Chapter 1: the three option pictures, in parallel with the streaming text. The
+    ones not made before take their in-flight places together, so they are asked for at
+    once even when pictures wait for places (runtime/places.py)."""
+    together = places.Together(picture_store.in_flight(), len(brief.agency_options))
     for index, option in enumerate(brief.agency_options, start=1):
-        background.spawn(agency_picture(brief, option, index), name=f"agency-picture:{brief.adventure_id}:{index}")
+        work = together.run(agency_picture(brief, option, index))
+        background.spawn(work, name=f"agency-picture:{brief.adventure_id}:{index}")
 
 
 def start_choices_repair(chapter_id: int, brief: ChapterBrief, text: str, provisional: list[str]) -> None:

@@ -293,8 +293,9 @@ class GeminiProvider:
         it is converted: no more pictures (about 1.5 MB each as the model sends them)
         wait in memory for the pictures' threads than the cap, and none is asked for
         faster than they can be converted. The scene description and image prompt
-        before it never wait for a free place."""
-        async with picture_store.in_flight_limit():
+        before it never wait for a free place; chapter 1's agency pictures that must be
+        made take theirs together (extras.start_agency_pictures)."""
+        async with picture_store.in_flight().place():
             async with Call(kind, settings.GEMINI_IMAGE_MODEL, brief, seconds=settings.GEMINI_IMAGE_DEADLINE) as call:
                 made = await generate_image(call, self._clients.get(), prompt_text)
             return await picture_store.web_picture(*made)
