@@ -60,6 +60,25 @@ async def test_a_cancelled_request_lets_the_ones_behind_it_go_and_places_given_t
     assert places.free == 2
 
 
+async def test_places_freed_before_a_cancelled_waiter_has_run_go_to_the_next_one():
+    """Cancelling a task cancels the future it waits on at once, but the task hears of
+    it only on its next turn: places released in between skip it (none are lost, and
+    the releasing task does not fail)."""
+    places = Places(1)
+    await places.acquire(1)
+    cancelled = asyncio.create_task(places.acquire(1))
+    behind = asyncio.create_task(places.acquire(1))
+    await turn()
+    cancelled.cancel()
+    places.release(1)  # before `cancelled` has run again
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    await asyncio.wait_for(behind, 1)
+    assert places.free == 0
+    places.release(1)
+    assert places.free == 1
+
+
 async def test_places_refuse_what_they_cannot_give():
     places = Places(2)
     with pytest.raises(ValueError):

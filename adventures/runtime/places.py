@@ -55,7 +55,8 @@ class Places:
             if entry[1].done() and not entry[1].cancelled():
                 self.release(count)  # given just as the waiter was cancelled: back they go
             else:
-                self._waiting.remove(entry)
+                if entry in self._waiting:  # (`_wake` drops it if it came first)
+                    self._waiting.remove(entry)
                 self._wake()  # a large request that blocked smaller ones is gone
             raise
 
@@ -66,10 +67,16 @@ class Places:
         self._wake()
 
     def _wake(self) -> None:
-        while self._waiting and self._waiting[0][0] <= self._free:
-            count, waiter = self._waiting.popleft()
-            self._free -= count
-            waiter.set_result(None)
+        while self._waiting:
+            count, waiter = self._waiting[0]
+            if waiter.done():  # cancelled, its task not told yet: it takes nothing
+                self._waiting.popleft()
+            elif count <= self._free:
+                self._waiting.popleft()
+                self._free -= count
+                waiter.set_result(None)
+            else:
+                break
 
     @asynccontextmanager
     async def place(self) -> AsyncIterator[None]:
@@ -140,7 +147,7 @@ class Together:
         await self.places.acquire(self._wanted)
 
     def _give_back(self, taking: asyncio.Task[None]) -> None:
-        if not taking.cancelled():
+        if not taking.cancelled() and taking.exception() is None:  # the places were taken
             self.places.release(1)
 
     @asynccontextmanager
