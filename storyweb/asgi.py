@@ -8,6 +8,8 @@ its own on asgiref's one thread for thread-sensitive calls, where every connecti
 socket of the process waits in line). HTTP request bodies over the limit are refused (413) before Django
 reads them, and daphne neither keeps them nor drops oversized socket messages without
 a 1009 close (storyweb/bounds.py).
+The objects of the program as loaded are then frozen out of the garbage collector's
+full collections (storyweb/memory.py).
 Outside DEBUG, the deploy checks of adventures/operations/checks.py run here so that an unsafe
 production configuration refuses to start.
 """
@@ -31,10 +33,12 @@ from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from adventures.operations.checks import refuse_unsafe_production  # noqa: E402
 from storyweb.bounds import BodyLimit, tune_daphne  # noqa: E402
+from storyweb.memory import freeze_the_loaded_program  # noqa: E402
 from storyweb.routing import websocket_urlpatterns  # noqa: E402
 
 refuse_unsafe_production()
 tune_daphne()
+freeze_the_loaded_program()
 
 application = ProtocolTypeRouter(
     {

@@ -57,6 +57,24 @@ def test_fresh_environment_boots_the_asgi_app_on_sqlite(tmp_path):
     assert "journal_mode=WAL" in result.stdout
 
 
+@pytest.mark.parametrize("storyteller", ["offline", "gemini"])
+def test_the_loaded_program_is_frozen_out_of_full_collections(storyteller):
+    """storyweb/memory.py: once the ASGI app is loaded (google-genai with it when it is
+    the storyteller), the garbage collector's full collections no longer walk it."""
+    code = (
+        "import os, sys, gc; os.environ['DJANGO_SETTINGS_MODULE'] = 'storyweb.settings'; "
+        "from storyweb.asgi import application; "
+        "print(gc.get_freeze_count(), len(gc.get_objects()), 'google.genai.types' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}
+    env |= {"STORYWEB_LLM": storyteller, "GEMINI_API_KEY": "k"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    frozen, tracked, genai = result.stdout.split()
+    assert int(frozen) > 50_000 and int(tracked) < 1_000  # walked by a full collection: almost nothing
+    assert genai == str(storyteller == "gemini")
+
+
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
