@@ -189,16 +189,19 @@ def test_a_picture_of_the_size_the_image_models_send_is_stored_as_a_small_webp(m
     data, extension, width, height = picture_store.web_version(Picture(data=png, mime_type="image/png", alt="a gate"))
     image = Image.open(io.BytesIO(data))
     assert (extension, image.format) == ("webp", "WEBP")
-    assert (width, height) == image.size == (picture_store.MAX_WIDTH, round(864 * picture_store.MAX_WIDTH / 1184))
+    # The models' own size is sharp on a double-density screen: kept, not scaled.
+    assert (width, height) == image.size == REAL_PICTURE_SIZE
     assert len(data) < len(png) / 10
     # A web version already (a reused picture) is stored as it is, not converted again;
-    # a WebP wider than the page's pictures still is.
+    # a WebP wider than a double-density screen shows the reader's pictures still is.
     again = picture_store.web_version(Picture(data=data, mime_type="image/webp", alt="a gate"))
     assert again == (data, "webp", width, height)
     wide = io.BytesIO()
-    Image.open(io.BytesIO(png)).save(wide, format="WEBP")
+    Image.open(io.BytesIO(png)).resize((2 * width, 2 * height)).save(wide, format="WEBP")
     smaller = picture_store.web_version(Picture(data=wide.getvalue(), mime_type="image/webp", alt="a gate"))
-    assert smaller[0] != wide.getvalue() and smaller[2] == picture_store.MAX_WIDTH
+    assert smaller[0] != wide.getvalue()
+    assert smaller[2:] == (picture_store.MAX_WIDTH, round(2 * height * picture_store.MAX_WIDTH / (2 * width)))
+    assert Image.open(io.BytesIO(smaller[0])).size == smaller[2:]
 
 
 async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa: F811
