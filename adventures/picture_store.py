@@ -1,8 +1,9 @@
 """Pictures: a provider's picture -> a web-sized file in Django's storage.
 
-Raster pictures (the Gemini path) are re-encoded as WebP with Pillow, scaled down only
-when wider than a double-density screen shows them (`web_picture`, on the pictures'
-threads); the offline storyteller's SVG scenes are stored as they are. Each process has
+Raster pictures (the Gemini path) are re-encoded as WebP with Pillow (a JPEG, as Vertex
+AI sends it, is kept as it is), scaled down only when wider than a double-density screen
+shows them (`web_picture`, on the pictures' threads); the offline storyteller's SVG
+scenes are stored as they are. Each process has
 at most STORYWEB_IMAGES_IN_FLIGHT pictures in flight at once, from the request to the
 picture model until the picture is converted (the provider holds a place of
 `in_flight()` for each; chapter 1's agency pictures take theirs together:
@@ -84,6 +85,10 @@ def web_version(picture: Picture) -> tuple[bytes, str, int, int]:
             # A web version already (a reused picture is kept as one): not converted again.
             return picture.data, "webp", image.width, image.height
         image.load()
+        if image.format == "JPEG" and image.mode == "RGB" and image.width <= MAX_WIDTH:
+            # A JPEG as Vertex AI sends it (gemini/config.py) is a web picture too: read
+            # whole above, so a broken one is refused, and kept as it came.
+            return picture.data, "jpg", image.width, image.height
     except (UnidentifiedImageError, OSError) as error:
         raise PictureInvalid(f"unreadable picture: {error}") from error
     rgb = image.convert("RGB")

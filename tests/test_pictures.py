@@ -22,6 +22,7 @@ from tests.consumer_support import Player, choice_ids
 from tests.factories import start_adventure, visitor_session
 from tests.llm.conftest import fake_gemini  # noqa: F401  (a fixture)
 from tests.support.fake_gemini import fake_gemini_server  # noqa: F401  (a fixture)
+from tests.support.pictures import web_format
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -158,7 +159,7 @@ async def test_a_missing_picture_is_made_again_once_even_when_asked_twice(monkey
     assert calls == [1]
 
 
-async def test_gemini_pictures_become_stored_webp_files(fake_gemini, settings, media):  # noqa: F811
+async def test_gemini_pictures_become_stored_web_pictures(fake_gemini, settings, media):  # noqa: F811
     session_key, adventure = await new_game()
     player = Player(adventure.id, session_key)
     await player.connect()
@@ -166,16 +167,18 @@ async def test_gemini_pictures_become_stored_webp_files(fake_gemini, settings, m
     await player.settle()
     await player.close()
     first = await database_sync_to_async(chapter)(adventure.id, 1)
-    assert first.image.name.endswith(".webp")
+    mime_type, image_format, extension = web_format(settings)  # WebP, or Vertex AI's JPEG as it came
+    assert first.image.name.endswith(f".{extension}")
     image = Image.open(io.BytesIO((media / first.image.name).read_bytes()))
-    assert image.format == "WEBP" and (image.width, image.height) == (first.image_width, first.image_height)
+    assert image.format == image_format and (image.width, image.height) == (first.image_width, first.image_height)
     assert first.image_alt  # the scene description
     # The picture was asked of the image model with the IMAGE modality.
     image_calls = fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)
     assert len(image_calls) == 4  # three agency options and chapter 1
     assert all(r.wants_image for r in image_calls)
+    assert {r.image_format[0] for r in image_calls} == {"image/jpeg" if settings.GEMINI_USE_VERTEXAI else "image/png"}
     response = await database_sync_to_async(lambda: client_for(session_key).get(f"/media/{first.image.name}"))()
-    assert response.status_code == 200 and response["Content-Type"] == "image/webp"
+    assert response.status_code == 200 and response["Content-Type"] == mime_type
 
 
 def test_a_picture_of_the_size_the_image_models_send_is_stored_as_a_small_webp(media):
@@ -202,6 +205,27 @@ def test_a_picture_of_the_size_the_image_models_send_is_stored_as_a_small_webp(m
     assert smaller[0] != wide.getvalue()
     assert smaller[2:] == (picture_store.MAX_WIDTH, round(2 * height * picture_store.MAX_WIDTH / (2 * width)))
     assert Image.open(io.BytesIO(smaller[0])).size == smaller[2:]
+
+
+def test_a_jpeg_as_vertex_ai_sends_it_is_kept_as_it_came_and_a_broken_one_refused(media):
+    from adventures import picture_store
+    from adventures.storytellers.base import Picture
+    from tests.support.fake_gemini import replies
+    from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE
+
+    jpeg = replies.picture_jpeg(*REAL_PICTURE_SIZE, 0, 85)
+    assert picture_store.web_version(Picture(data=jpeg, mime_type="image/jpeg", alt="a gate")) == (
+        jpeg,
+        "jpg",
+        *REAL_PICTURE_SIZE,
+    )
+    with pytest.raises(picture_store.PictureInvalid):
+        picture_store.web_version(Picture(data=jpeg[: len(jpeg) // 2], mime_type="image/jpeg", alt="a gate"))
+    # Wider than a double-density screen shows it: converted like any other picture.
+    wide = io.BytesIO()
+    Image.open(io.BytesIO(jpeg)).resize((2000, 1460)).save(wide, format="JPEG")
+    data, extension, width, _ = picture_store.web_version(Picture(data=wide.getvalue(), mime_type="image/jpeg", alt=""))
+    assert (extension, Image.open(io.BytesIO(data)).format, width) == ("webp", "WEBP", picture_store.MAX_WIDTH)
 
 
 async def test_the_text_never_waits_for_pictures(fake_gemini, settings):  # noqa: F811

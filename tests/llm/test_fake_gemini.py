@@ -100,6 +100,21 @@ async def test_image_requests_get_a_real_png_inline(fake_gemini_server):
     assert Image.open(io.BytesIO(base64.b64decode(part["data"]))).size == (1184, 864)
 
 
+async def test_vertex_ai_sends_the_jpeg_asked_for_and_the_gemini_api_refuses_the_option(fake_gemini_server):
+    options = {"imageOutputOptions": {"mimeType": "image/jpeg", "compressionQuality": 85}}
+    body = {
+        "contents": [{"parts": [{"text": "A gate."}]}],
+        "generationConfig": {"responseModalities": ["IMAGE"], "imageConfig": {"aspectRatio": "4:3", **options}},
+    }
+    vertex = "/v1beta1/projects/p/locations/europe-west4/publishers/google/models/gemini-image:generateContent"
+    status, reply = await post(fake_gemini_server, vertex, body, headers={"Authorization": "Bearer fake-token"})
+    part = json.loads(reply)["candidates"][0]["content"]["parts"][0]["inlineData"]
+    assert (status, part["mimeType"]) == (200, "image/jpeg")
+    assert Image.open(io.BytesIO(base64.b64decode(part["data"]))).format == "JPEG"
+    status, reply = await post(fake_gemini_server, "/v1beta/models/gemini-image:generateContent", body)
+    assert status == 400 and "imageOutputOptions" in reply
+
+
 def test_pictures_can_have_the_size_and_weight_of_the_real_ones():
     from tests.support.fake_gemini.faults import REAL_PICTURE_SIZE, picture_size
 

@@ -23,6 +23,7 @@ from adventures.storytellers.gemini.provider import GeminiProvider
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies
+from tests.support.pictures import web_format
 
 make_brief = functools.cache(briefs.make_brief)  # frozen, so shareable; building one parses YAML
 BRIEF = make_brief(number=3, kind=ChapterKind.STORY)
@@ -313,8 +314,9 @@ async def test_a_chapter_picture_is_the_notes_call_then_the_image(fake_gemini, s
     assert drawn.config["responseModalities"] == ["IMAGE"]
     assert drawn.prompt == prompts.picture(replies._STRINGS_BY_KEY["picture_prompt"])
     assert picture.alt == replies._STRINGS_BY_KEY["alt"]
-    # The model's PNG, converted (picture_store.web_picture) before its place is let go.
-    assert (picture.mime_type, Image.open(io.BytesIO(picture.data)).format) == ("image/webp", "WEBP")
+    # The model's PNG, converted (picture_store.web_picture) before its place is let go;
+    # on Vertex AI the JPEG it was asked for, kept as it came.
+    assert (picture.mime_type, Image.open(io.BytesIO(picture.data)).format) == web_format(settings)[:2]
 
 
 async def test_an_agency_picture_is_one_image_call(fake_gemini, settings):
@@ -325,8 +327,8 @@ async def test_an_agency_picture_is_one_image_call(fake_gemini, settings):
     assert request.model == settings.GEMINI_IMAGE_MODEL
     assert request.prompt == prompts.agency_picture(brief, option)
     assert picture.alt.startswith(option.name[:1].upper() + option.name[1:] + ": ")
-    # The model's PNG, in its web version (kept so for reuse).
-    assert (picture.mime_type, Image.open(io.BytesIO(picture.data)).format) == ("image/webp", "WEBP")
+    # The model's picture, in its web version (kept so for reuse).
+    assert (picture.mime_type, Image.open(io.BytesIO(picture.data)).format) == web_format(settings)[:2]
 
 
 @pytest.mark.django_db(transaction=True)  # the calls' telemetry is written after 0.5 s
@@ -370,7 +372,7 @@ async def test_a_picture_keeps_its_place_until_it_is_converted(fake_gemini, sett
     go_on.set()
     pictures = await both
     assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 2
-    assert all(picture.mime_type == "image/webp" for picture in pictures)
+    assert all(picture.mime_type == web_format(settings)[0] for picture in pictures)
 
 
 async def test_a_missing_api_key_or_project_is_a_clear_error(fake_gemini, settings):

@@ -36,6 +36,7 @@ from adventures.storytellers.gemini.outcomes import CAUTIONS
 from tests.llm import briefs
 from tests.support import fake_gemini as fg
 from tests.support.fake_gemini import replies
+from tests.support.pictures import web_format
 
 make_brief = functools.cache(briefs.make_brief)
 BRIEF = make_brief(number=3, kind=ChapterKind.STORY)
@@ -271,7 +272,7 @@ async def test_an_agency_picture_is_made_once_per_world_and_option_and_then_reus
     again = await get_provider().agency_picture(BRIEF, lantern)  # a retry, or another adventure in this world
     assert again == first
     # It is kept as its web version, so an adventure that reuses it stores it without converting it.
-    assert first.mime_type == "image/webp" and Image.open(io.BytesIO(first.data)).format == "WEBP"
+    assert (first.mime_type, Image.open(io.BytesIO(first.data)).format) == web_format(settings)[:2]
     other_adventure = dataclasses.replace(BRIEF, adventure_id="00000000-0000-4000-8000-000000000099", seed=99)
     assert await get_provider().agency_picture(other_adventure, lantern) == first
     assert len(fake_gemini.calls(model=settings.GEMINI_IMAGE_MODEL)) == 1

@@ -224,6 +224,13 @@ class RecordedRequest:
         modalities = [str(m).upper() for m in self.config.get("responseModalities") or []]
         return "IMAGE" in modalities or ("image" in self.model and "TEXT" not in modalities)
 
+    @property
+    def image_format(self) -> tuple[str, int]:
+        """The picture's type and JPEG quality asked for (Vertex AI's
+        imageConfig.imageOutputOptions: mimeType, compressionQuality); PNG when not asked."""
+        options = (self.config.get("imageConfig") or {}).get("imageOutputOptions") or {}
+        return str(options.get("mimeType") or "image/png"), int(options.get("compressionQuality") or 75)
+
 
 def _texts(content: Any) -> str:
     if isinstance(content, str):

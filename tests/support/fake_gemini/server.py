@@ -245,11 +245,20 @@ class FakeGemini:
             reply = replies.response([part], model=record.model, usage_metadata=usage, finish="STOP")
             return await _whole(request, reply, stream)
         if record.wants_image:
+            mime_type, quality = record.image_format
+            if mime_type != "image/png" and not record.vertex:
+                # The Gemini API has no image output options (google-genai refuses them first).
+                return _error(400, message='Invalid JSON payload received. Unknown name "imageOutputOptions"')
             await asyncio.sleep(settings.image_latency_ms / 1000)
             width, height = settings.image_size
-            png = await asyncio.to_thread(replies.picture_png, width, height, len(self._records) % 4)
+            variant = len(self._records) % 4
+            if mime_type == "image/jpeg":
+                data = await asyncio.to_thread(replies.picture_jpeg, width, height, variant, quality)
+            else:
+                data = await asyncio.to_thread(replies.picture_png, width, height, variant)
             usage = replies.usage(prompt_tokens, 1290)  # what one generated image costs
-            reply = replies.response([replies.image_part(png)], model=record.model, usage_metadata=usage, finish="STOP")
+            part = replies.image_part(data, mime_type)
+            reply = replies.response([part], model=record.model, usage_metadata=usage, finish="STOP")
             return await _whole(request, reply, stream)
         text = self._reply_text(record, fault, settings)
         if stream:
