@@ -3,12 +3,11 @@
 Raster pictures (the Gemini path) are re-encoded as WebP with Pillow (a JPEG, as Vertex
 AI sends it, is kept as it is), scaled down only when wider than a double-density screen
 shows them (`web_picture`, on the pictures' threads); the offline storyteller's SVG
-scenes are stored as they are. Each process has
-at most STORYWEB_IMAGES_IN_FLIGHT pictures in flight at once, from the request to the
-picture model until the picture is converted (the provider holds a place of
-`in_flight()` for each; chapter 1's agency pictures take theirs together:
-runtime/places.py), and each picture, from its scene description to the stored file,
-has a deadline (STORYWEB_IMAGE_DEADLINE, extras.py).
+scenes are stored as they are. Each process has at most STORYWEB_IMAGES_IN_FLIGHT
+pictures in flight at once, from the request to the picture model until the picture is
+converted (the provider holds a place of `in_flight()` for each; chapter 1's agency
+pictures take theirs together: runtime/places.py), and each picture, from its scene
+description to the stored file, has a deadline (STORYWEB_IMAGE_DEADLINE, extras.py).
 """
 
 from __future__ import annotations
@@ -38,6 +37,9 @@ WEBP_QUALITY = 80
 WEBP_METHOD = 2
 _EXTENSIONS = {"image/png": "png", "image/webp": "webp", "image/jpeg": "jpg", "image/svg+xml": "svg"}
 _TYPES = {extension: mime_type for mime_type, extension in _EXTENSIONS.items()}
+# Formats every browser shows: a picture in one of them, small enough, is kept as it came
+# (a reused picture is kept as WebP; Vertex AI sends JPEG: gemini/config.py).
+_KEPT = {"WEBP": "webp", "JPEG": "jpg"}
 
 _places: dict[asyncio.AbstractEventLoop, Places] = {}
 
@@ -81,16 +83,11 @@ def web_version(picture: Picture) -> tuple[bytes, str, int, int]:
 
     try:
         image = Image.open(io.BytesIO(picture.data))
-        if image.format == "WEBP" and image.width <= MAX_WIDTH:
-            # A web version already (a reused picture is kept as one): not converted again.
-            return picture.data, "webp", image.width, image.height
-        image.load()
-        if image.format == "JPEG" and image.mode == "RGB" and image.width <= MAX_WIDTH:
-            # A JPEG as Vertex AI sends it (gemini/config.py) is a web picture too: read
-            # whole above, so a broken one is refused, and kept as it came.
-            return picture.data, "jpg", image.width, image.height
+        image.load()  # read whole: a broken picture is refused, whatever its format
     except (UnidentifiedImageError, OSError) as error:
         raise PictureInvalid(f"unreadable picture: {error}") from error
+    if image.format in _KEPT and image.mode == "RGB" and image.width <= MAX_WIDTH:
+        return picture.data, _KEPT[image.format], image.width, image.height
     rgb = image.convert("RGB")
     if rgb.width > MAX_WIDTH:
         rgb = rgb.resize((MAX_WIDTH, round(rgb.height * MAX_WIDTH / rgb.width)), Image.Resampling.LANCZOS)

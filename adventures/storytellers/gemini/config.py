@@ -139,12 +139,10 @@ def image_config() -> types.GenerateContentConfig:
     """Pictures in 4:3. Vertex AI can send a JPEG, which is stored as it comes
     (picture_store.web_version); the Gemini API only sends PNG (google-genai refuses the
     option there), which is converted to WebP on our side."""
+    image = types.ImageConfig(aspect_ratio=IMAGE_ASPECT_RATIO)
     if settings.GEMINI_USE_VERTEXAI:
-        image = types.ImageConfig(
-            aspect_ratio=IMAGE_ASPECT_RATIO, output_mime_type="image/jpeg", output_compression_quality=JPEG_QUALITY
-        )
-    else:
-        image = types.ImageConfig(aspect_ratio=IMAGE_ASPECT_RATIO)
+        image.output_mime_type = "image/jpeg"
+        image.output_compression_quality = JPEG_QUALITY
     return types.GenerateContentConfig(
         response_modalities=["IMAGE"],
         image_config=image,
